@@ -141,6 +141,10 @@ class Vault {
   StatusOr<int> SchemaVersion();
 
  private:
+  // Unlocks with keys-file slot `slot_kind` (see core/keyslot.h) and opens
+  // the database.
+  static StatusOr<std::unique_ptr<Vault>> OpenWithSlot(
+      const std::string& directory, uint8_t slot_kind, std::string_view secret);
   Vault(std::string directory, std::unique_ptr<CryptVfs> vfs,
         std::unique_ptr<Database> db);
 
