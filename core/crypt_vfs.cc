@@ -81,15 +81,19 @@ struct CryptVfs::Impl {
   }
 
   // Opens `page` in place; false (content zeroed) if it does not
-  // authenticate.
+  // authenticate. The reserved bytes are handed to SQLite as zeros, as
+  // SQLite itself keeps them: its WAL checksums cover the whole page, so
+  // recovery only validates frames whose reserve reads back as written.
   bool Open(char role, uint32_t pgno, uint8_t* page) const {
     const uint32_t p = owner->page_size_;
     const uint32_t r = owner->reserve_bytes_;
     uint8_t ad[kAdBytes];
     MakeAd(role, pgno, ad);
-    const uint8_t* nonce = page + p - r;
-    return crypto::OpenInPlace(page_key.data(), nonce, ad, sizeof ad, page,
-                               p - r, nonce + crypto::kNonceBytes);
+    uint8_t* nonce = page + p - r;
+    const bool ok = crypto::OpenInPlace(page_key.data(), nonce, ad, sizeof ad,
+                                        page, p - r, nonce + crypto::kNonceBytes);
+    std::memset(nonce, 0, r);
+    return ok;
   }
 
   void NoteFailure(uint32_t pgno) {

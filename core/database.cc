@@ -52,40 +52,70 @@ Status Database::StatusFor(int rc, std::string_view what) {
 
 // ---- Statement ----
 
+Statement::Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {
+  db_->live_statements_.insert(this);
+}
+
 Statement::Statement(Statement&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
-      stmt_(std::exchange(other.stmt_, nullptr)) {}
+      stmt_(std::exchange(other.stmt_, nullptr)) {
+  if (db_ != nullptr) {
+    db_->live_statements_.erase(&other);
+    db_->live_statements_.insert(this);
+  }
+}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Detach();
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    if (db_ != nullptr) {
+      db_->live_statements_.erase(&other);
+      db_->live_statements_.insert(this);
+    }
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Detach(); }
+
+void Statement::Detach() {
+  if (db_ != nullptr) db_->live_statements_.erase(this);
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  db_ = nullptr;
+}
+
+Status Statement::Check() const {
+  if (stmt_ == nullptr) return FailedPreconditionError("the vault is locked");
+  return Status::Ok();
+}
 
 Status Statement::BindInt(int index, int64_t value) {
+  PALABRE_RETURN_IF_ERROR(Check());
   return db_->StatusFor(sqlite3_bind_int64(stmt_, index, value), "bind");
 }
 Status Statement::BindText(int index, std::string_view value) {
+  PALABRE_RETURN_IF_ERROR(Check());
   return db_->StatusFor(
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
                           SQLITE_TRANSIENT, SQLITE_UTF8),
       "bind");
 }
 Status Statement::BindBlob(int index, std::string_view value) {
+  PALABRE_RETURN_IF_ERROR(Check());
   return db_->StatusFor(sqlite3_bind_blob64(stmt_, index, value.data(),
                                             value.size(), SQLITE_TRANSIENT),
                         "bind");
 }
 Status Statement::BindNull(int index) {
+  PALABRE_RETURN_IF_ERROR(Check());
   return db_->StatusFor(sqlite3_bind_null(stmt_, index), "bind");
 }
 
 StatusOr<bool> Statement::Step() {
+  PALABRE_RETURN_IF_ERROR(Check());
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -100,6 +130,7 @@ Status Statement::Run() {
 }
 
 void Statement::Reset() {
+  if (stmt_ == nullptr) return;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
@@ -183,6 +214,7 @@ Status Database::Transaction(const std::function<Status()>& body) {
 
 Status Database::Close(bool checkpoint) {
   if (db_ == nullptr) return Status::Ok();
+  while (!live_statements_.empty()) (*live_statements_.begin())->Detach();
   Status status;
   if (checkpoint && !saw_damage_) {
     status = StatusFor(sqlite3_wal_checkpoint_v2(db_, nullptr,
@@ -193,11 +225,9 @@ Status Database::Close(bool checkpoint) {
   if (!checkpoint || saw_damage_ || !status.ok()) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   }
-  const int rc = sqlite3_close(db_);
-  if (rc != SQLITE_OK) {
-    // Unfinalized statements: a bug. Close anyway once they are gone.
-    sqlite3_close_v2(db_);
-  }
+  // Every statement is finalized above, so the close is immediate and the
+  // VFS may be unregistered right after.
+  sqlite3_close(db_);
   db_ = nullptr;
   return status;
 }

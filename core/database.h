@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,9 @@ namespace palabre {
 
 class Database;
 
-// A prepared statement. Move-only; finalized on destruction.
+// A prepared statement. Move-only; finalized on destruction or when its
+// Database closes, whichever comes first. Using a statement whose database
+// has closed returns kFailedPrecondition ("the vault is locked").
 class Statement {
  public:
   Statement() = default;
@@ -55,7 +58,9 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Database* db, sqlite3_stmt* stmt);
+  void Detach();  // finalize now and forget the database
+  Status Check() const;
   Database* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
@@ -98,8 +103,10 @@ class Database {
   sqlite3* handle() { return db_; }
 
  private:
+  friend class Statement;
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
+  std::set<Statement*> live_statements_;
   bool saw_damage_ = false;
 };
 
