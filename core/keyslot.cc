@@ -108,6 +108,15 @@ StatusOr<KeyFile> ParseKeyFile(std::string_view bytes) {
       std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     return DataLossError("the keys file is damaged or is not a palabre keys file");
   }
+  // Every format version ends with the checksum of what precedes it, so
+  // damage is told apart from a newer format before anything else is read.
+  uint8_t sum[crypto::kHashBytes];
+  crypto::Hash(bytes.substr(0, bytes.size() - crypto::kHashBytes), sum);
+  if (!crypto::Equal(sum, reinterpret_cast<const uint8_t*>(bytes.data()) +
+                              bytes.size() - crypto::kHashBytes,
+                     crypto::kHashBytes)) {
+    return DataLossError("the keys file is damaged (checksum mismatch)");
+  }
   Reader r(bytes.substr(sizeof kMagic));
   KeyFile file;
   file.version = static_cast<uint32_t>(r.Uint(4));
@@ -123,13 +132,6 @@ StatusOr<KeyFile> ParseKeyFile(std::string_view bytes) {
   if (slot_count == 0 || slot_count > kMaxSlots ||
       bytes.size() != kHeaderBytes + slot_count * kSlotBytes + crypto::kHashBytes) {
     return DataLossError("the keys file is damaged (wrong size)");
-  }
-  uint8_t sum[crypto::kHashBytes];
-  crypto::Hash(bytes.substr(0, bytes.size() - crypto::kHashBytes), sum);
-  if (!crypto::Equal(sum, reinterpret_cast<const uint8_t*>(bytes.data()) +
-                              bytes.size() - crypto::kHashBytes,
-                     crypto::kHashBytes)) {
-    return DataLossError("the keys file is damaged (checksum mismatch)");
   }
   if (file.version != kKeyFileVersion || file.page_size != kVaultPageSize ||
       file.reserve_bytes != kVaultReserveBytes) {
