@@ -58,6 +58,24 @@ struct CryptVfs::Impl {
   SecureBuffer page_key;
   std::array<uint8_t, 16> vault_id{};
   CryptFile* wal = nullptr;  // the open WAL of this VFS's connection
+  // Fresh random nonces, fetched from the CSPRNG in batches: one
+  // randombytes_buf call serves 256 page writes instead of one system call
+  // per page. Every nonce is still 24 fresh random bytes, used once.
+  std::mutex nonce_mutex;
+  std::vector<uint8_t> nonce_pool;
+  std::size_t nonce_used = 0;
+
+  void NextNonce(uint8_t* nonce) {
+    std::lock_guard<std::mutex> lock(nonce_mutex);
+    if (nonce_used == nonce_pool.size()) {
+      nonce_pool.resize(256 * crypto::kNonceBytes);
+      crypto::RandomBytes(nonce_pool.data(), nonce_pool.size());
+      nonce_used = 0;
+    }
+    std::memcpy(nonce, nonce_pool.data() + nonce_used, crypto::kNonceBytes);
+    std::memset(nonce_pool.data() + nonce_used, 0, crypto::kNonceBytes);
+    nonce_used += crypto::kNonceBytes;
+  }
 
   void MakeAd(char role, uint32_t pgno, uint8_t* ad) const {
     std::memcpy(ad, vault_id.data(), 16);
@@ -69,13 +87,13 @@ struct CryptVfs::Impl {
   }
 
   // Seals `page` (page_size bytes) in place.
-  void Seal(char role, uint32_t pgno, uint8_t* page) const {
+  void Seal(char role, uint32_t pgno, uint8_t* page) {
     const uint32_t p = owner->page_size_;
     const uint32_t r = owner->reserve_bytes_;
     uint8_t ad[kAdBytes];
     MakeAd(role, pgno, ad);
     uint8_t* nonce = page + p - r;
-    crypto::RandomBytes(nonce, crypto::kNonceBytes);
+    NextNonce(nonce);
     crypto::SealInPlace(page_key.data(), nonce, ad, sizeof ad, page, p - r,
                         nonce + crypto::kNonceBytes);
   }
