@@ -52,6 +52,7 @@
 #include "core/kdf.h"
 #include "core/keyslot.h"
 #include "core/secure_buffer.h"
+#include "core/vault.h"
 #include "platform/file_util.h"
 #include "platform/status.h"
 
@@ -183,20 +184,6 @@ Status DropFromOsCache(const std::string& path) {
   return Status::Ok();
 }
 
-// The per-connection settings of a vault connection (ConfigureConnection in
-// core/vault.cc), applied to both runs.
-Status Configure(Database& db) {
-  sqlite3_busy_timeout(db.handle(), 5000);
-  return db.Exec(
-      "PRAGMA temp_store = MEMORY;"
-      "PRAGMA secure_delete = ON;"
-      "PRAGMA mmap_size = 0;"
-      "PRAGMA cache_size = -16384;"
-      "PRAGMA synchronous = FULL;"
-      "PRAGMA foreign_keys = ON;"
-      "PRAGMA trusted_schema = OFF;"
-      "PRAGMA cell_size_check = ON;");
-}
 
 // Creates the database the way Vault::Create does (page size, reserve,
 // settings, WAL) with the benchmark's table, and checks the layout took.
@@ -209,7 +196,7 @@ Status CreateDatabase(const std::string& path, const std::string& vfs) {
       db->StatusFor(sqlite3_file_control(db->handle(), "main",
                                          SQLITE_FCNTL_RESERVE_BYTES, &reserve),
                     "setting the page reserve"));
-  PALABRE_RETURN_IF_ERROR(Configure(*db));
+  PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
   PALABRE_RETURN_IF_ERROR(
       db->QueryText("PRAGMA journal_mode = MEMORY").status());
   PALABRE_ASSIGN_OR_RETURN(std::string mode,
@@ -325,7 +312,7 @@ StatusOr<RunResult> RunOnce(Mode mode, const Workload& w,
   for (int phase = 0; phase < kPhaseCount; ++phase) {
     if (options.cold) PALABRE_RETURN_IF_ERROR(DropFromOsCache(path));
     PALABRE_ASSIGN_OR_RETURN(auto db, Database::Open(path, vfs_name, false));
-    PALABRE_RETURN_IF_ERROR(Configure(*db));
+    PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
     PhaseResult& r = result[phase];
     PALABRE_RETURN_IF_ERROR(kPhases[phase](*db, w, &r.ms));
     r.pages_read = DbStatus(*db, SQLITE_DBSTATUS_CACHE_MISS);

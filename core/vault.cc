@@ -85,8 +85,9 @@ StatusOr<KeyFile> LoadKeyFile(const std::string& dir) {
   return ParseKeyFile(*bytes);
 }
 
-// Sets the connection up the way every vault connection must be.
-Status ConfigureConnection(Database& db) {
+}  // namespace
+
+Status ConfigureVaultConnection(Database& db) {
   sqlite3_busy_timeout(db.handle(), 5000);
   return db.Exec(
       "PRAGMA temp_store = MEMORY;"
@@ -98,6 +99,8 @@ Status ConfigureConnection(Database& db) {
       "PRAGMA trusted_schema = OFF;"
       "PRAGMA cell_size_check = ON;");
 }
+
+namespace {
 
 // Unlocks the database of `dir` with `master`, checks it belongs to these
 // keys, recovers the WAL and migrates. `db_out`/`vfs_out` receive ownership.
@@ -130,7 +133,7 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
       auto vfs, CryptVfs::Create(master, keys.vault_id, keys.page_size,
                                  keys.reserve_bytes));
   PALABRE_ASSIGN_OR_RETURN(auto db, Database::Open(db_path, vfs->name(), false));
-  PALABRE_RETURN_IF_ERROR(ConfigureConnection(*db));
+  PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
   // First read: page 1 must open under these keys, the WAL is recovered,
   // and (holding the write lock) nothing committed may lie past its end.
   Status status = db->Transaction([&]() -> Status {
@@ -246,7 +249,7 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
         sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_RESERVE_BYTES,
                              &reserve),
         "setting the page reserve"));
-    PALABRE_RETURN_IF_ERROR(ConfigureConnection(*db));
+    PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
     // Switching to WAL writes page 1 in a rollback-journal transaction; an
     // in-memory journal keeps that journal off the disk (the encrypting VFS
     // refuses journal files).

@@ -46,6 +46,13 @@ inline constexpr int kMinPassphraseChars = 10;
 // with a reason otherwise.
 Status CheckPassphrasePolicy(std::string_view passphrase);
 
+// Applies the settings every vault connection runs with (temp_store=MEMORY,
+// secure_delete=ON, mmap_size=0, synchronous=FULL, a 16 MiB page cache,
+// foreign keys, trusted_schema=OFF, cell_size_check=ON, a 5 s busy
+// timeout). Exposed so that tools (bench/) measure exactly what the vault
+// runs.
+Status ConfigureVaultConnection(Database& db);
+
 // What can be learned about a vault without unlocking it.
 struct VaultInfo {
   std::string directory;        // absolute path

@@ -21,26 +21,11 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/errno_text.h"
 #include "platform/file_util.h"
 
 namespace palabre::platform {
 namespace {
-
-// strerror_r comes in two flavours (XSI returns int, GNU returns char*);
-// these overloads accept either result.
-[[maybe_unused]] const char* StrerrorResult(int /*result*/, const char* buf) {
-  return buf;
-}
-[[maybe_unused]] const char* StrerrorResult(const char* result,
-                                            const char* /*buf*/) {
-  return result;
-}
-
-// The OS description of `err` ("No such file or directory").
-std::string ErrnoText(int err) {
-  char buf[256] = {};
-  return StrerrorResult(strerror_r(err, buf, sizeof(buf)), buf);
-}
 
 // Maps `err` to the code file_util.h documents; `what` names the operation
 // and the path ("cannot open /x/y"), the OS reason is appended.
@@ -149,6 +134,25 @@ std::string RandomHexSuffix() {
   return out;
 }
 
+// Opens the regular file at `path` with `flags` and fills `*st`. O_NONBLOCK
+// keeps a FIFO planted at `path` from blocking the open; anything but a
+// regular file is refused with kFailedPrecondition.
+StatusOr<int> OpenRegularFile(const std::string& path, int flags,
+                              struct stat* st) {
+  int fd = open(path.c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open " + path);
+  if (fstat(fd, st) != 0) {
+    Status status = ErrnoStatus(errno, "cannot examine " + path);
+    CloseQuietly(fd);
+    return status;
+  }
+  if (!S_ISREG(st->st_mode)) {
+    CloseQuietly(fd);
+    return FailedPreconditionError(path + " is not a regular file");
+  }
+  return fd;
+}
+
 }  // namespace
 
 PathKind GetPathKind(const std::string& path) {
@@ -174,20 +178,8 @@ StatusOr<uint64_t> FileSize(const std::string& path) {
 }
 
 StatusOr<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
-  // O_NONBLOCK keeps a FIFO at `path` from blocking the open; it has no
-  // effect on the regular files this function accepts.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open " + path);
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    Status status = ErrnoStatus(errno, "cannot examine " + path);
-    CloseQuietly(fd);
-    return status;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    CloseQuietly(fd);
-    return FailedPreconditionError(path + " is not a regular file");
-  }
+  PALABRE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, O_RDONLY, &st));
   auto too_large = [&] {
     return FailedPreconditionError(path + " is larger than " +
                                    std::to_string(max_bytes) + " bytes");
@@ -315,18 +307,8 @@ Status RemoveFile(const std::string& path) {
 }
 
 Status OverwriteAndRemove(const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open " + path);
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    Status status = ErrnoStatus(errno, "cannot examine " + path);
-    CloseQuietly(fd);
-    return status;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    CloseQuietly(fd);
-    return FailedPreconditionError(path + " is not a regular file");
-  }
+  PALABRE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, O_WRONLY, &st));
   static const char kZeros[64 * 1024] = {};
   auto remaining = static_cast<uint64_t>(st.st_size);
   while (remaining > 0) {

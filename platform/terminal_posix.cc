@@ -18,6 +18,7 @@
 #include <cstring>
 #include <string>
 
+#include "platform/errno_text.h"
 #include "platform/terminal.h"
 
 namespace palabre::platform {
@@ -100,20 +101,6 @@ LineResult ReadLineBytes(int fd, char* buf, std::size_t cap, std::size_t* len,
   buf[n] = '\0';
   *len = n;
   return result;
-}
-
-// The OS description of `err`. strerror_r comes in an XSI flavour (returns
-// int) and a GNU flavour (returns char*); the overloads accept either.
-[[maybe_unused]] const char* StrerrorResult(int /*result*/, const char* buf) {
-  return buf;
-}
-[[maybe_unused]] const char* StrerrorResult(const char* result,
-                                            const char* /*buf*/) {
-  return result;
-}
-std::string ErrnoText(int err) {
-  char buf[256] = {};
-  return StrerrorResult(strerror_r(err, buf, sizeof(buf)), buf);
 }
 
 // Writes all of `text` to `fd`, retrying on EINTR. Returns 0 or an errno.
