@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
-#include <mutex>
+#include <new>
 #include <vector>
 
 #include "core/crypto.h"
@@ -58,25 +58,6 @@ struct CryptVfs::Impl {
   SecureBuffer page_key;
   std::array<uint8_t, 16> vault_id{};
   CryptFile* wal = nullptr;  // the open WAL of this VFS's connection
-  // Fresh random nonces, fetched from the CSPRNG in batches: one
-  // randombytes_buf call serves 256 page writes instead of one system call
-  // per page. Every nonce is still 24 fresh random bytes, used once.
-  std::mutex nonce_mutex;
-  std::vector<uint8_t> nonce_pool;
-  std::size_t nonce_used = 0;
-
-  void NextNonce(uint8_t* nonce) {
-    std::lock_guard<std::mutex> lock(nonce_mutex);
-    if (nonce_used == nonce_pool.size()) {
-      nonce_pool.resize(256 * crypto::kNonceBytes);
-      crypto::RandomBytes(nonce_pool.data(), nonce_pool.size());
-      nonce_used = 0;
-    }
-    std::memcpy(nonce, nonce_pool.data() + nonce_used, crypto::kNonceBytes);
-    std::memset(nonce_pool.data() + nonce_used, 0, crypto::kNonceBytes);
-    nonce_used += crypto::kNonceBytes;
-  }
-
   void MakeAd(char role, uint32_t pgno, uint8_t* ad) const {
     std::memcpy(ad, vault_id.data(), 16);
     ad[16] = static_cast<uint8_t>(role);
@@ -93,7 +74,7 @@ struct CryptVfs::Impl {
     uint8_t ad[kAdBytes];
     MakeAd(role, pgno, ad);
     uint8_t* nonce = page + p - r;
-    NextNonce(nonce);
+    crypto::RandomBytes(nonce, crypto::kNonceBytes);  // fresh per write
     crypto::SealInPlace(page_key.data(), nonce, ad, sizeof ad, page, p - r,
                         nonce + crypto::kNonceBytes);
   }
@@ -139,7 +120,7 @@ struct CryptFile {
   CryptVfs::Impl* vfs;
   Role role;
   sqlite3_file* real;
-  std::vector<uint8_t>* scratch;  // one frame (header + page)
+  uint8_t* scratch;  // one frame (header + page), new[]-allocated
   sqlite3_int64 cached_header_offset;
   uint8_t cached_header[kFrameHeaderBytes];
 };
@@ -192,7 +173,7 @@ int DbRead(CryptFile* f, uint8_t* buf, int amt, sqlite3_int64 off) {
     return ReadDbPage(f, pgno, buf);
   }
   if (in_page + amt > p) return SQLITE_IOERR_READ;  // never sent by SQLite
-  uint8_t* page = f->scratch->data();
+  uint8_t* page = f->scratch;
   int rc = ReadDbPage(f, pgno, page);
   if (rc == SQLITE_IOERR_SHORT_READ) {
     std::memset(buf, 0, static_cast<std::size_t>(amt));
@@ -215,7 +196,7 @@ int DbWrite(CryptFile* f, const uint8_t* buf, int amt, sqlite3_int64 off) {
     return SQLITE_IOERR_WRITE;
   }
   if (!f->vfs->WriteAllowed()) return SQLITE_IOERR_WRITE;
-  uint8_t* page = f->scratch->data();
+  uint8_t* page = f->scratch;
   std::memcpy(page, buf, p);
   f->vfs->Seal(kRoleDatabase, pgno, page);
   return RealWrite(f, page, amt, off);
@@ -253,11 +234,12 @@ int WalRead(CryptFile* f, uint8_t* buf, int amt, sqlite3_int64 off) {
     return SQLITE_OK;
   }
   // A page (or part of one) of a frame SQLite accepted: must authenticate.
-  uint8_t* whole = f->scratch->data();
+  uint8_t* whole = f->scratch;
   int rc = RealRead(f, whole, static_cast<int>(frame), frame_off);
   if (rc == SQLITE_IOERR_SHORT_READ) {
-    std::memset(buf, 0, static_cast<std::size_t>(amt));
-    return rc;
+    // SQLite accepted this frame, so the WAL was cut after the fact.
+    f->vfs->NoteFailure(GetU32Be(whole));
+    return SQLITE_IOERR_DATA;
   }
   if (rc != SQLITE_OK) return rc;
   const uint32_t pgno = GetU32Be(whole);
@@ -282,7 +264,7 @@ int WalWrite(CryptFile* f, const uint8_t* buf, int amt, sqlite3_int64 off) {
     f->cached_header_offset = off;
     return RealWrite(f, buf, amt, off);
   }
-  uint8_t* whole = f->scratch->data();
+  uint8_t* whole = f->scratch;
   if (in_frame == kFrameHeaderBytes && static_cast<uint32_t>(amt) == p) {
     // The page of a frame whose header was written just before (or earlier:
     // SQLite rewrites pages of frames in the current transaction).
@@ -295,6 +277,8 @@ int WalWrite(CryptFile* f, const uint8_t* buf, int amt, sqlite3_int64 off) {
     std::memcpy(whole + kFrameHeaderBytes, buf, p);
   } else if (in_frame == 0 && amt == frame) {
     std::memcpy(whole, buf, static_cast<std::size_t>(frame));
+    std::memcpy(f->cached_header, buf, kFrameHeaderBytes);
+    f->cached_header_offset = off;
   } else {
     sqlite3_log(SQLITE_IOERR_WRITE, "palabre: refusing a partial WAL write");
     return SQLITE_IOERR_WRITE;
@@ -319,7 +303,7 @@ int XClose(sqlite3_file* file) {
   CryptFile* f = Cast(file);
   int rc = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
   if (f->vfs->wal == f) f->vfs->wal = nullptr;
-  delete f->scratch;
+  delete[] f->scratch;
   f->scratch = nullptr;
   return rc;
 }
@@ -446,8 +430,12 @@ int VfsOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file,
     if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
     return rc;
   }
-  f->scratch = new std::vector<uint8_t>(
-      kFrameHeaderBytes + impl->owner->page_size());
+  // No exception may cross SQLite's C frames: allocate without throwing.
+  f->scratch = new (std::nothrow) uint8_t[kFrameHeaderBytes + impl->owner->page_size()];
+  if (f->scratch == nullptr) {
+    f->real->pMethods->xClose(f->real);
+    return SQLITE_NOMEM;
+  }
   f->base.pMethods = &kIoMethods;
   if (is_wal) impl->wal = f;
   return SQLITE_OK;
@@ -580,7 +568,13 @@ Status CryptVfs::CheckWalTail(sqlite3* db) {
   }
   const sqlite3_int64 frame = FrameBytes(wal);
   const sqlite3_int64 frames = (size - kWalHeaderBytes) / frame;
+  // With synchronous=FULL SQLite syncs the WAL at every commit, so only the
+  // last transaction can be torn by a crash or power cut. Transactions end
+  // at commit frames (marked in the frame header). If an intact commit frame
+  // of this WAL generation lies beyond the end of the first transaction past
+  // mxFrame, a transaction that was synced has been cut off: damage.
   std::vector<uint8_t> buf(static_cast<std::size_t>(frame));
+  bool first_transaction_ended = false;
   for (sqlite3_int64 k = sqlite3_int64{mx_frame} + 1; k <= frames; ++k) {
     const sqlite3_int64 off = kWalHeaderBytes + (k - 1) * frame;
     if (RealRead(wal, buf.data(), static_cast<int>(frame), off) != SQLITE_OK) {
@@ -588,13 +582,15 @@ Status CryptVfs::CheckWalTail(sqlite3* db) {
     }
     const bool same_generation = std::memcmp(buf.data() + 8, header + 16, 8) == 0;
     const bool commit = GetU32Be(buf.data() + 4) != 0;
-    if (same_generation && commit &&
+    if (!same_generation || !commit) continue;
+    if (first_transaction_ended &&
         impl_->Open(kRoleWal, GetU32Be(buf.data()), buf.data() + kFrameHeaderBytes)) {
       return DataLossError(
           "the write-ahead log was cut before committed data (frame " +
-          std::to_string(k) + " is intact but an earlier frame is not): "
+          std::to_string(k) + " is intact but an earlier transaction is not): "
           "the vault is damaged or was tampered with");
     }
+    first_transaction_ended = true;
   }
   return Status::Ok();
 }

@@ -62,11 +62,13 @@ class CryptVfs {
 
   // Detects a WAL cut in the middle: SQLite's recovery stops at the first
   // frame it cannot validate and silently drops the rest, which is right for
-  // a frame torn by a crash but hides a frame someone altered. With the
-  // write lock held on `db` (BEGIN IMMEDIATE), scans the WAL frames beyond
-  // the last one SQLite accepted: an authenticated commit frame of the same
-  // WAL generation there means committed data was cut off, and this returns
-  // kDataLoss. OK otherwise (including when no WAL is open).
+  // the last transaction torn by a crash but hides a frame someone altered
+  // in an earlier one. With the write lock held on `db` (BEGIN IMMEDIATE),
+  // scans the frames beyond the last one SQLite accepted: SQLite syncs the
+  // WAL at every commit, so only the first transaction there may be torn; an
+  // authenticated commit frame of the same WAL generation after it means
+  // committed data was cut off, and this returns kDataLoss. OK otherwise
+  // (including when no WAL is open).
   Status CheckWalTail(sqlite3* db);
 
   // Number of pages that failed authentication so far (for messages/tests).

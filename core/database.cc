@@ -160,9 +160,6 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, vfs_name.c_str());
   std::unique_ptr<Database> db(new Database(handle));
   if (rc != SQLITE_OK) {
-    if ((rc & 0xff) == SQLITE_CANTOPEN && !create) {
-      return NotFoundError("cannot open " + path);
-    }
     return db->StatusFor(rc, "opening the vault database");
   }
   sqlite3_extended_result_codes(handle, 1);
@@ -226,8 +223,10 @@ Status Database::Close(bool checkpoint) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   }
   // Every statement is finalized above, so the close is immediate and the
-  // VFS may be unregistered right after.
-  sqlite3_close(db_);
+  // VFS may be unregistered right after. Should SQLite still refuse, the
+  // connection stays open and the caller must keep the VFS alive.
+  const int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) return StatusFor(rc, "closing the vault database");
   db_ = nullptr;
   return status;
 }

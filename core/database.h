@@ -68,8 +68,8 @@ class Statement {
 class Database {
  public:
   // Opens `path` through VFS `vfs_name` (extended result codes on). With
-  // `create`, a missing file is created; without it, a missing file is
-  // kNotFound.
+  // `create`, a missing file is created; without it, a file that cannot be
+  // opened is kPermissionDenied.
   static StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                   const std::string& vfs_name,
                                                   bool create);
@@ -90,9 +90,11 @@ class Database {
   // the error if `body` or the commit fails.
   Status Transaction(const std::function<Status()>& body);
 
-  // Closes the connection. With `checkpoint` (and no damage seen), the WAL
-  // is first folded into the database and truncated; otherwise SQLite is
-  // told not to checkpoint on close, leaving the files as they are.
+  // Closes the connection, finalizing any statement still held. With
+  // `checkpoint` (and no damage seen), the WAL is first folded into the
+  // database and truncated; otherwise SQLite is told not to checkpoint on
+  // close, leaving the files as they are. If SQLite refuses to close, the
+  // error is returned and the connection stays open (is_open() is true).
   Status Close(bool checkpoint);
 
   // The Status for SQLite result `rc` on this connection, with `what` (the
@@ -100,6 +102,7 @@ class Database {
   Status StatusFor(int rc, std::string_view what);
 
   bool saw_damage() const { return saw_damage_; }
+  bool is_open() const { return db_ != nullptr; }
   sqlite3* handle() { return db_; }
 
  private:

@@ -373,6 +373,7 @@ StatusOr<VaultInfo> Vault::Inspect(const std::string& directory) {
   info.page_size = keys.page_size;
   const KeySlot* slot = keys.Find(SlotKind::kPassphrase);
   info.kdf_is_standard = false;
+  info.kdf = KdfLevel::kModerate;  // what a rewrap uses for a non-standard slot
   for (KdfLevel level :
        {KdfLevel::kInteractive, KdfLevel::kModerate, KdfLevel::kSensitive}) {
     const KdfParams p = ParamsForLevel(level);
@@ -398,6 +399,13 @@ StatusOr<VaultInfo> Vault::Inspect(const std::string& directory) {
 Status Vault::Lock() {
   if (db_ == nullptr) return Status::Ok();
   Status status = db_->Close(true);
+  if (db_->is_open()) {
+    // SQLite still holds the connection: its VFS must outlive it, so it is
+    // deliberately leaked rather than freed under a live connection.
+    static_cast<void>(vfs_.release());
+    static_cast<void>(db_.release());
+    return status;
+  }
   db_.reset();
   vfs_.reset();  // zeroes the page key
   return status;

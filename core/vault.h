@@ -57,7 +57,9 @@ Status ConfigureVaultConnection(Database& db);
 struct VaultInfo {
   std::string directory;        // absolute path
   uint32_t format_version = 0;  // keys file format
-  KdfLevel kdf = KdfLevel::kInteractive;  // level of the passphrase slot
+  // Level of the passphrase slot; kModerate (the default for a new
+  // passphrase) when its parameters match no standard level.
+  KdfLevel kdf = KdfLevel::kModerate;
   bool kdf_is_standard = true;  // false if its parameters match no level
   uint32_t page_size = 0;
   uint64_t size_bytes = 0;  // keys + database + WAL + shm

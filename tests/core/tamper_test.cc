@@ -121,9 +121,10 @@ TEST_CASE("a flipped byte in a WAL frame is caught when a reader reaches it",
   CHECK(status.code() == StatusCode::kDataLoss);
 }
 
-// Writes three transactions into the WAL from a child process that then dies
-// without closing: the crash image a seized, running laptop would leave.
-void LeaveWalWithThreeCommits(const std::string& dir) {
+// Runs `transactions` (one SQL text each, autocommitted) from a child
+// process that then dies without closing: the crash image a seized, running
+// laptop would leave.
+void LeaveWal(const std::string& dir, const std::vector<std::string>& transactions) {
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -131,15 +132,39 @@ void LeaveWalWithThreeCommits(const std::string& dir) {
     if (!vault.ok()) _exit(2);
     Database& db = (*vault)->db();
     bool ok = db.Exec("PRAGMA wal_autocheckpoint = 0").ok();
-    for (int i = 1; i <= 3 && ok; ++i) {
-      ok = db.Exec("INSERT INTO t(v) VALUES ('commit " + std::to_string(i) + "')").ok();
-    }
+    for (const std::string& sql : transactions) ok = ok && db.Exec(sql).ok();
     _exit(ok ? 0 : 3);  // no Lock(): the WAL stays as a crash leaves it
   }
   int wstatus = 0;
   REQUIRE(waitpid(pid, &wstatus, 0) == pid);
   REQUIRE(WIFEXITED(wstatus));
   REQUIRE(WEXITSTATUS(wstatus) == 0);
+}
+
+void LeaveWalWithThreeCommits(const std::string& dir) {
+  LeaveWal(dir, {"INSERT INTO t(v) VALUES ('commit 1')",
+                 "INSERT INTO t(v) VALUES ('commit 2')",
+                 "INSERT INTO t(v) VALUES ('commit 3')"});
+}
+
+// Frame k (0-based) of a WAL: its page number and whether it is a commit.
+struct FrameInfo {
+  uint32_t pgno;
+  bool commit;
+};
+std::vector<FrameInfo> Frames(const std::string& wal) {
+  const std::string bytes = ReadAll(wal);
+  std::vector<FrameInfo> frames;
+  for (std::size_t off = 32; off + 24 + kPage <= bytes.size(); off += 24 + kPage) {
+    auto u32 = [&](std::size_t at) {
+      return (uint32_t{static_cast<uint8_t>(bytes[at])} << 24) |
+             (uint32_t{static_cast<uint8_t>(bytes[at + 1])} << 16) |
+             (uint32_t{static_cast<uint8_t>(bytes[at + 2])} << 8) |
+             uint32_t{static_cast<uint8_t>(bytes[at + 3])};
+    };
+    frames.push_back({u32(off), u32(off + 4) != 0});
+  }
+  return frames;
 }
 
 TEST_CASE("a flipped byte in a committed WAL frame is caught at recovery",
@@ -193,6 +218,63 @@ TEST_CASE("a change to the WAL's last transaction reads as a crash before it",
   REQUIRE(n.ok());
   CHECK(*n == 2);
   CHECK(vault->CheckIntegrity().ok());
+}
+
+}  // namespace
+}  // namespace palabre::testing
+
+namespace palabre::testing {
+namespace {
+
+// A transaction big enough to span several WAL frames.
+const char kBigTransaction[] =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+    "INSERT INTO t(v) SELECT 'big ' || hex(zeroblob(200)) FROM n";
+
+TEST_CASE("a torn frame in the last transaction opens at the previous commit",
+          "[core][tamper]") {
+  // What a power cut before the commit's fsync can leave: an early frame of
+  // the last transaction damaged, its commit frame intact. That transaction
+  // never committed, so the vault must open, without it.
+  TempDir root;
+  const std::string dir = root.Sub("v");
+  FillVault(dir, 10);
+  LeaveWal(dir, {"INSERT INTO t(v) VALUES ('commit 1')", kBigTransaction});
+  const std::string wal = dir + "/palabre.db-wal";
+  const auto frames = Frames(wal);
+  REQUIRE(frames.size() >= 3);
+  REQUIRE(frames[0].commit);
+  REQUIRE(!frames[1].commit);  // the big transaction's first frame
+  REQUIRE(frames.back().commit);
+  std::remove((dir + "/palabre.db-shm").c_str());
+  FlipByte(wal, 32 + 1 * (24 + kPage) + 24 + 300);
+  auto vault = OpenVault(dir);
+  CHECK(vault->db().QueryInt("SELECT count(*) FROM t WHERE v = 'commit 1'").value() == 1);
+  CHECK(vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'big %'").value() == 0);
+  CHECK(vault->CheckIntegrity().ok());
+}
+
+TEST_CASE("a damaged frame in a transaction followed by another commit is damage",
+          "[core][tamper]") {
+  TempDir root;
+  const std::string dir = root.Sub("v");
+  FillVault(dir, 10);
+  LeaveWal(dir, {"INSERT INTO t(v) VALUES ('commit 1')", kBigTransaction,
+                 "INSERT INTO t(v) VALUES ('commit 3')"});
+  const std::string wal = dir + "/palabre.db-wal";
+  const std::string pristine = ReadAll(wal);
+  const auto frames = Frames(wal);
+  REQUIRE(frames.size() >= 4);
+  // Every frame but the last transaction's (the final frame).
+  for (std::size_t k = 0; k + 1 < frames.size(); ++k) {
+    WriteAll(wal, pristine);
+    std::remove((dir + "/palabre.db-shm").c_str());
+    FlipByte(wal, 32 + static_cast<long>(k) * (24 + kPage) + 24 + 300);
+    const Status status = OpenAndReadAll(dir);
+    INFO("frame " << k + 1 << (frames[k].commit ? " (commit)" : "") << ": "
+                  << status.ToString());
+    CHECK(status.code() == StatusCode::kDataLoss);
+  }
 }
 
 }  // namespace
