@@ -116,6 +116,12 @@ TEST_CASE("a read-only vault directory exits 1 saying it is not writable",
       REQUIRE(chown(entry.path().c_str(), kNobody, kNobody) == 0);
     }
     options.run_as_uid = kNobody;
+    // The build tree may sit where nobody cannot reach (under /root): run a
+    // copy of the binary from the test's own directory.
+    const std::string copy = tmp.Sub("palabre");
+    fs::copy_file(PALABRE_BINARY, copy);
+    REQUIRE(chmod(copy.c_str(), 0755) == 0);
+    options.binary = copy;
   }
   REQUIRE(chmod(dir.c_str(), 0500) == 0);
   RunResult r =

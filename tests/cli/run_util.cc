@@ -83,7 +83,7 @@ struct ChildFds {
     setenv(name.c_str(), value.c_str(), 1);
   }
   std::vector<char*> argv;
-  std::string binary = PALABRE_BINARY;
+  std::string binary = options.binary.value_or(PALABRE_BINARY);
   argv.push_back(binary.data());
   std::vector<std::string> copy = args;
   for (std::string& arg : copy) argv.push_back(arg.data());

@@ -36,6 +36,9 @@ struct RunOptions {
   // If set, the child drops root to this uid/gid before exec (tests that
   // need permission bits to apply while running as root).
   std::optional<unsigned> run_as_uid;
+  // The executable to run, if not the palabre the tests were built with
+  // (e.g. a copy that a dropped-privilege child can reach).
+  std::optional<std::string> binary;
   // Environment variables set in the child (PALABRE_VAULT is always unset
   // first, so only these reach it).
   std::vector<std::pair<std::string, std::string>> env;
