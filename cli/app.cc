@@ -33,13 +33,24 @@ void ScrubRecoveryCode(int argc, char** argv) {
   const std::size_t flag_len = std::strlen(kFlag);
   for (int i = 1; i < argc; ++i) {
     char* arg = argv[i];
-    if (std::strcmp(arg, kFlag) == 0 && i + 1 < argc) {
-      std::memset(argv[i + 1], 'x', std::strlen(argv[i + 1]));
+    if (std::strcmp(arg, kFlag) == 0) {
+      // The code may come as several arguments (its groups).
+      for (int j = i + 1; j < argc && argv[j][0] != '-'; ++j) {
+        std::memset(argv[j], 'x', std::strlen(argv[j]));
+      }
     } else if (std::strncmp(arg, kFlag, flag_len) == 0 &&
                arg[flag_len] == '=') {
       std::memset(arg + flag_len + 1, 'x', std::strlen(arg + flag_len + 1));
     }
   }
+}
+
+// True if the command line carries a recovery code.
+bool MentionsRecoveryCode(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--recovery-code", 15) == 0) return true;
+  }
+  return false;
 }
 
 int Fail(const Status& status) {
@@ -68,7 +79,13 @@ int RunCliOrThrow(int argc, char** argv) {
     app.exit(e);
     return FlushStdout().ok() ? kExitOk : kExitFailure;
   } catch (const CLI::ParseError& e) {
-    PrintError(std::string(e.what()) + " (see palabre --help)");
+    if (MentionsRecoveryCode(argc, argv)) {
+      // CLI11's message may quote stray arguments: parts of the code.
+      ScrubRecoveryCode(argc, argv);
+      PrintError("invalid arguments for recover (see palabre recover --help)");
+    } else {
+      PrintError(std::string(e.what()) + " (see palabre --help)");
+    }
     return kExitUsage;
   }
   ScrubRecoveryCode(argc, argv);

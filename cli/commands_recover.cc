@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/options.h"
@@ -20,16 +22,27 @@ namespace palabre::cli {
 namespace {
 
 struct RecoverOptions {
-  std::string recovery_code;
+  // One argument ("7K3M-Q9XD-...") or the groups as separate arguments, as
+  // people type what they wrote on paper ("7K3M Q9XD ...").
+  std::vector<std::string> recovery_code;
   std::string kdf;
 };
 
-// Copies `text` into secure memory and overwrites the original.
-SecureBuffer TakeSecret(std::string* text) {
-  SecureBuffer secret = SecureBuffer::CopyOf(*text);
-  volatile char* p = text->data();
-  for (std::size_t i = 0; i < text->size(); ++i) p[i] = 0;
-  text->clear();
+// Joins the parts of the code into secure memory (separated by hyphens,
+// which core ignores) and overwrites the originals.
+SecureBuffer TakeSecret(std::vector<std::string>* parts) {
+  std::size_t size = 0;
+  for (const std::string& part : *parts) size += part.size() + 1;
+  SecureBuffer secret(size);
+  std::size_t at = 0;
+  for (std::string& part : *parts) {
+    if (at > 0) secret.chars()[at++] = '-';
+    for (std::size_t i = 0; i < part.size(); ++i) secret.chars()[at++] = part[i];
+    volatile char* p = part.data();
+    for (std::size_t i = 0; i < part.size(); ++i) p[i] = 0;
+  }
+  parts->clear();
+  secret.Truncate(at);
   return secret;
 }
 
@@ -71,6 +84,7 @@ Command AddRecoverCommand(CLI::App& parent) {
   app->add_option("--recovery-code", options->recovery_code,
                   "The recovery code written down at init")
       ->type_name("CODE")
+      ->expected(1, 8)
       ->required();
   AddKdfOption(*app, &options->kdf,
                "Key derivation cost (default: keep the current level)");

@@ -312,7 +312,10 @@ Status Rewrap(const std::string& directory, SlotKind kind, std::string_view secr
   PALABRE_RETURN_IF_ERROR(WrapMasterKey(keys, SlotKind::kPassphrase,
                                         new_passphrase, ParamsForLevel(kdf),
                                         master));
-  return platform::WriteFileAtomically(KeysPath(dir), SerializeKeyFile(keys), 0600);
+  // The old keys file still wraps the master key under the old passphrase:
+  // it is zeroed, not just unlinked.
+  return platform::ReplaceFileAndShredOld(KeysPath(dir), SerializeKeyFile(keys),
+                                          0600);
 }
 
 }  // namespace

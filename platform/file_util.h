@@ -43,6 +43,14 @@ StatusOr<std::string> ReadFile(const std::string& path, uint64_t max_bytes);
 Status WriteFileAtomically(const std::string& path, std::string_view contents,
                            int mode = 0600);
 
+// Like WriteFileAtomically, then overwrites the file that was replaced with
+// zeros (through a descriptor opened before the rename) and fsyncs it, so
+// that its old contents do not linger in freed blocks. For key material;
+// on SSDs and copy-on-write file systems this is best effort. A missing
+// `path` is simply created.
+Status ReplaceFileAndShredOld(const std::string& path, std::string_view contents,
+                              int mode = 0600);
+
 // Creates `path` and missing parents with `mode` (existing directories are
 // fine). kFailedPrecondition if a component exists and is not a directory.
 Status CreateDirectories(const std::string& path, int mode = 0700);

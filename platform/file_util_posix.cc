@@ -306,27 +306,56 @@ Status RemoveFile(const std::string& path) {
   return Status::Ok();
 }
 
-Status OverwriteAndRemove(const std::string& path) {
-  struct stat st;
-  PALABRE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, O_WRONLY, &st));
+namespace {
+
+// Writes zeros over the first `size` bytes of `fd` and fsyncs it; closes
+// `fd` in every case.
+Status ZeroAndClose(int fd, uint64_t size, const std::string& path) {
   static const char kZeros[64 * 1024] = {};
-  auto remaining = static_cast<uint64_t>(st.st_size);
-  while (remaining > 0) {
+  while (size > 0) {
     std::size_t n =
-        static_cast<std::size_t>(std::min<uint64_t>(remaining, sizeof(kZeros)));
+        static_cast<std::size_t>(std::min<uint64_t>(size, sizeof(kZeros)));
     if (int err = WriteFully(fd, kZeros, n); err != 0) {
       CloseQuietly(fd);
       return ErrnoStatus(err, "cannot overwrite " + path);
     }
-    remaining -= n;
+    size -= n;
   }
   if (int err = SyncFd(fd); err != 0) {
     CloseQuietly(fd);
     return ErrnoStatus(err, "cannot sync " + path);
   }
   if (close(fd) != 0) return ErrnoStatus(errno, "cannot close " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status OverwriteAndRemove(const std::string& path) {
+  struct stat st;
+  PALABRE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, O_WRONLY, &st));
+  PALABRE_RETURN_IF_ERROR(ZeroAndClose(fd, static_cast<uint64_t>(st.st_size), path));
   PALABRE_RETURN_IF_ERROR(RemoveFile(path));
   return SyncDirectory(ParentDirectory(path));
+}
+
+Status ReplaceFileAndShredOld(const std::string& path, std::string_view contents,
+                              int mode) {
+  // Hold the old file open across the rename, then zero it: once unlinked,
+  // its blocks would otherwise keep the old contents until reused.
+  struct stat st;
+  StatusOr<int> old = OpenRegularFile(path, O_WRONLY, &st);
+  if (!old.ok() && old.status().code() != StatusCode::kNotFound) {
+    return old.status();
+  }
+  Status status = WriteFileAtomically(path, contents, mode);
+  if (!old.ok()) return status;
+  if (!status.ok()) {
+    CloseQuietly(*old);
+    return status;
+  }
+  return ZeroAndClose(*old, static_cast<uint64_t>(st.st_size),
+                      path + " (replaced copy)");
 }
 
 Status RemoveEmptyDirectory(const std::string& path) {

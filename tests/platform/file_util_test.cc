@@ -457,3 +457,30 @@ TEST_CASE("AbsolutePath takes relative paths from the current directory",
 
 }  // namespace
 }  // namespace palabre::platform
+
+namespace palabre::platform {
+namespace {
+
+TEST_CASE("replacing a key file zeroes the replaced copy", "[platform]") {
+  char tmpl[] = "/tmp/palabre-shred-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  const std::string path = dir + "/keys";
+  const std::string link = dir + "/old-link";
+  REQUIRE(WriteFileAtomically(path, "old secret bytes").ok());
+  // A second name for the old inode lets the test look at it afterwards.
+  REQUIRE(::link(path.c_str(), link.c_str()) == 0);
+  REQUIRE(ReplaceFileAndShredOld(path, "new contents").ok());
+  CHECK(ReadFile(path, 1024).value() == "new contents");
+  CHECK(ReadFile(link, 1024).value() == std::string(16, '\0'));
+  // A missing file is simply created.
+  REQUIRE(ReplaceFileAndShredOld(dir + "/fresh", "x").ok());
+  CHECK(ReadFile(dir + "/fresh", 16).value() == "x");
+  for (const char* name : {"/keys", "/old-link", "/fresh"}) {
+    REQUIRE(RemoveFile(dir + name).ok());
+  }
+  REQUIRE(RemoveEmptyDirectory(dir).ok());
+}
+
+}  // namespace
+}  // namespace palabre::platform
