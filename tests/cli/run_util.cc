@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +72,15 @@ struct ChildFds {
       if (fcntl(fds.extra, F_SETFD, 0) != 0) _exit(126);
     } else if (dup2(fds.extra, options.extra_fd) < 0) {
       _exit(126);
+    }
+  }
+  if (options.read_only_mount) {
+    const char* dir = options.read_only_mount->c_str();
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        mount(dir, dir, nullptr, MS_BIND, nullptr) != 0 ||
+        mount(nullptr, dir, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+      _exit(125);
     }
   }
   if (options.run_as_uid) {

@@ -36,6 +36,10 @@ struct RunOptions {
   // If set, the child drops root to this uid/gid before exec (tests that
   // need permission bits to apply while running as root).
   std::optional<unsigned> run_as_uid;
+  // If set, the child runs in its own mount namespace in which this
+  // directory is bind-mounted read-only (a read-only file system, which
+  // stops root too). Exit status 125 if the kernel refuses.
+  std::optional<std::string> read_only_mount;
   // The executable to run, if not the palabre the tests were built with
   // (e.g. a copy that a dropped-privilege child can reach).
   std::optional<std::string> binary;
