@@ -137,6 +137,13 @@ TEST_CASE("a read-only vault directory exits 1 saying it is not writable",
       REQUIRE(chmod(dir.c_str(), 0500) == 0);
       r = RunPalabre(args, options);
       REQUIRE(chmod(dir.c_str(), 0700) == 0);
+      if (r.exit_code == 127) {
+        // nobody cannot even reach the binary (e.g. inside a chroot whose
+        // root directory is private): nothing here can make a directory
+        // read-only for root, so this environment cannot run the check.
+        WARN("cannot drop privileges here either; read-only check skipped");
+        return;
+      }
     }
   }
   ExpectFailure(r, 1);
