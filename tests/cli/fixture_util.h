@@ -1,6 +1,6 @@
-// Fixtures for the end-to-end CLI tests: scratch directories, raw file
-// access (snapshots, byte flips), and vaults made through the real binary
-// with the fast KDF level.
+// Fixtures for the end-to-end CLI tests: vaults made through the real
+// binary with the fast KDF level, and checks on failed runs (file helpers
+// are in tests/common/files_util.h).
 #ifndef PALABRE_TESTS_CLI_FIXTURE_UTIL_H_
 #define PALABRE_TESTS_CLI_FIXTURE_UTIL_H_
 
@@ -9,36 +9,9 @@
 #include <vector>
 
 #include "tests/cli/run_util.h"
+#include "tests/common/files_util.h"
 
 namespace palabre::testing {
-
-inline constexpr char kPassphrase[] = "a long enough passphrase";
-inline constexpr char kOtherPassphrase[] = "another passphrase, also long";
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents when
-// the object dies (permissions are restored first so removal works).
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  // path() + "/" + name
-  std::string Sub(const std::string& name) const;
-
- private:
-  std::string path_;
-};
-
-// Whole-file read and write; the test fails on error.
-std::string ReadAll(const std::string& path);
-void WriteAll(const std::string& path, const std::string& bytes);
-// XORs the byte at `offset` of the file with 0x5a.
-void FlipByte(const std::string& path, long offset);
-// Contents of every entry of `dir` by name: a regular file's bytes, or
-// "<dir>" / "<other>". Empty map if `dir` does not exist.
-std::map<std::string, std::string> Snapshot(const std::string& dir);
 
 // Arguments "--vault DIR" followed by `rest`.
 std::vector<std::string> VaultArgs(const std::string& dir,

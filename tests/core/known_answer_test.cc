@@ -17,7 +17,7 @@ constexpr char kKatRecoveryCode[] = "6WC8-KG62-5S31-T0M0-8RNA-53EV-YTD9-HZP0";
 
 std::string KatCopy(const TempDir& root) {
   const std::string dir = root.Sub("vault-v1");
-  CopyDir(std::string(PALABRE_SOURCE_DIR) + "/tests/data/vault-v1", dir);
+  CopyFiles(std::string(PALABRE_SOURCE_DIR) + "/tests/data/vault-v1", dir);
   std::remove((dir + "/README.md").c_str());
   return dir;
 }
