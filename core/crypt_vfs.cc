@@ -303,6 +303,8 @@ int XClose(sqlite3_file* file) {
   CryptFile* f = Cast(file);
   int rc = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
   if (f->vfs->wal == f) f->vfs->wal = nullptr;
+  // The scratch frame may hold a decrypted page (page 1 for sub-page reads).
+  crypto::Wipe(f->scratch, kFrameHeaderBytes + PageSize(f));
   delete[] f->scratch;
   f->scratch = nullptr;
   return rc;

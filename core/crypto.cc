@@ -70,6 +70,8 @@ void Hash(std::string_view data, uint8_t* out) {
                      data.size(), nullptr, 0);
 }
 
+void Wipe(void* p, std::size_t n) { sodium_memzero(p, n); }
+
 bool Equal(const uint8_t* a, const uint8_t* b, std::size_t n) {
   return sodium_memcmp(a, b, n) == 0;
 }

@@ -58,6 +58,9 @@ void DeriveSubkey(const uint8_t* master, uint64_t id, const char* context,
 // BLAKE2b-256 of `data` into `out` (kHashBytes).
 void Hash(std::string_view data, uint8_t* out);
 
+// Zeroes `n` bytes at `p` in a way the compiler cannot optimise away.
+void Wipe(void* p, std::size_t n);
+
 // Constant-time comparison of `n` bytes.
 bool Equal(const uint8_t* a, const uint8_t* b, std::size_t n);
 
