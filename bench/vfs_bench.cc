@@ -184,7 +184,6 @@ Status DropFromOsCache(const std::string& path) {
   return Status::Ok();
 }
 
-
 // Creates the database the way Vault::Create does (page size, reserve,
 // settings, WAL) with the benchmark's table, and checks the layout took.
 Status CreateDatabase(const std::string& path, const std::string& vfs) {

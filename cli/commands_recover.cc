@@ -37,7 +37,8 @@ SecureBuffer TakeSecret(std::vector<std::string>* parts) {
   std::size_t at = 0;
   for (std::string& part : *parts) {
     if (at > 0) secret.chars()[at++] = '-';
-    for (std::size_t i = 0; i < part.size(); ++i) secret.chars()[at++] = part[i];
+    for (std::size_t i = 0; i < part.size(); ++i)
+      secret.chars()[at++] = part[i];
     volatile char* p = part.data();
     for (std::size_t i = 0; i < part.size(); ++i) p[i] = 0;
   }

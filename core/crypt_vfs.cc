@@ -89,8 +89,9 @@ struct CryptVfs::Impl {
     uint8_t ad[kAdBytes];
     MakeAd(role, pgno, ad);
     uint8_t* nonce = page + p - r;
-    const bool ok = crypto::OpenInPlace(page_key.data(), nonce, ad, sizeof ad,
-                                        page, p - r, nonce + crypto::kNonceBytes);
+    const bool ok =
+        crypto::OpenInPlace(page_key.data(), nonce, ad, sizeof ad, page, p - r,
+                            nonce + crypto::kNonceBytes);
     std::memset(nonce, 0, r);
     return ok;
   }
@@ -297,7 +298,9 @@ int WalWrite(CryptFile* f, const uint8_t* buf, int amt, sqlite3_int64 off) {
 
 // ---- sqlite3_io_methods ----
 
-CryptFile* Cast(sqlite3_file* file) { return reinterpret_cast<CryptFile*>(file); }
+CryptFile* Cast(sqlite3_file* file) {
+  return reinterpret_cast<CryptFile*>(file);
+}
 
 int XClose(sqlite3_file* file) {
   CryptFile* f = Cast(file);
@@ -369,7 +372,8 @@ int XSectorSize(sqlite3_file* file) {
   return Cast(file)->real->pMethods->xSectorSize(Cast(file)->real);
 }
 int XDeviceCharacteristics(sqlite3_file* file) {
-  int caps = Cast(file)->real->pMethods->xDeviceCharacteristics(Cast(file)->real);
+  int caps =
+      Cast(file)->real->pMethods->xDeviceCharacteristics(Cast(file)->real);
   return caps & ~(SQLITE_IOCAP_SUBPAGE_READ | SQLITE_IOCAP_BATCH_ATOMIC);
 }
 int XShmMap(sqlite3_file* file, int region, int size, int extend,
@@ -396,11 +400,25 @@ int XFetch(sqlite3_file*, sqlite3_int64, int, void** out) {
 int XUnfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
 const sqlite3_io_methods kIoMethods = {
-    3,           XClose,       XRead,         XWrite,
-    XTruncate,   XSync,        XFileSize,     XLock,
-    XUnlock,     XCheckReservedLock, XFileControl, XSectorSize,
-    XDeviceCharacteristics, XShmMap, XShmLock, XShmBarrier,
-    XShmUnmap,   XFetch,       XUnfetch,
+    3,
+    XClose,
+    XRead,
+    XWrite,
+    XTruncate,
+    XSync,
+    XFileSize,
+    XLock,
+    XUnlock,
+    XCheckReservedLock,
+    XFileControl,
+    XSectorSize,
+    XDeviceCharacteristics,
+    XShmMap,
+    XShmLock,
+    XShmBarrier,
+    XShmUnmap,
+    XFetch,
+    XUnfetch,
 };
 
 // ---- sqlite3_vfs ----
@@ -419,7 +437,8 @@ int VfsOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file,
   if (name == nullptr || (!is_db && !is_wal)) {
     // Temp files, journals, anything anonymous: nothing may reach the disk
     // unencrypted, so palabre never opens them.
-    sqlite3_log(SQLITE_CANTOPEN, "palabre: refusing to open an unencrypted file");
+    sqlite3_log(SQLITE_CANTOPEN,
+                "palabre: refusing to open an unencrypted file");
     return SQLITE_CANTOPEN;
   }
   f->vfs = impl;
@@ -433,7 +452,8 @@ int VfsOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file,
     return rc;
   }
   // No exception may cross SQLite's C frames: allocate without throwing.
-  f->scratch = new (std::nothrow) uint8_t[kFrameHeaderBytes + impl->owner->page_size()];
+  f->scratch =
+      new (std::nothrow) uint8_t[kFrameHeaderBytes + impl->owner->page_size()];
   if (f->scratch == nullptr) {
     f->real->pMethods->xClose(f->real);
     return SQLITE_NOMEM;
@@ -557,7 +577,8 @@ Status CryptVfs::CheckWalTail(sqlite3* db) {
     return Status::Ok();  // no WAL index: no WAL in use
   }
   uint32_t mx_frame = 0;
-  std::memcpy(&mx_frame, const_cast<const char*>(static_cast<volatile char*>(shm)) + 16,
+  std::memcpy(&mx_frame,
+              const_cast<const char*>(static_cast<volatile char*>(shm)) + 16,
               sizeof mx_frame);
 
   uint8_t header[kWalHeaderBytes];
@@ -582,14 +603,17 @@ Status CryptVfs::CheckWalTail(sqlite3* db) {
     if (RealRead(wal, buf.data(), static_cast<int>(frame), off) != SQLITE_OK) {
       break;
     }
-    const bool same_generation = std::memcmp(buf.data() + 8, header + 16, 8) == 0;
+    const bool same_generation =
+        std::memcmp(buf.data() + 8, header + 16, 8) == 0;
     const bool commit = GetU32Be(buf.data() + 4) != 0;
     if (!same_generation || !commit) continue;
     if (first_transaction_ended &&
-        impl_->Open(kRoleWal, GetU32Be(buf.data()), buf.data() + kFrameHeaderBytes)) {
+        impl_->Open(kRoleWal, GetU32Be(buf.data()),
+                    buf.data() + kFrameHeaderBytes)) {
       return DataLossError(
           "the write-ahead log was cut before committed data (frame " +
-          std::to_string(k) + " is intact but an earlier transaction is not): "
+          std::to_string(k) +
+          " is intact but an earlier transaction is not): "
           "the vault is damaged or was tampered with");
     }
     first_transaction_ended = true;

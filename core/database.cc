@@ -18,8 +18,8 @@ Status Database::StatusFor(int rc, std::string_view what) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       saw_damage_ = true;
-      return DataLossError(context +
-                           ": the vault database is damaged (" + detail + ")");
+      return DataLossError(context + ": the vault database is damaged (" +
+                           detail + ")");
     case SQLITE_IOERR:
       if (rc == SQLITE_IOERR_DATA) {
         saw_damage_ = true;
@@ -27,7 +27,8 @@ Status Database::StatusFor(int rc, std::string_view what) {
                              ": a page of the vault failed authentication; the "
                              "vault is damaged or was tampered with");
       }
-      if (rc == SQLITE_IOERR_NOMEM) return ResourceExhaustedError(context + ": out of memory");
+      if (rc == SQLITE_IOERR_NOMEM)
+        return ResourceExhaustedError(context + ": out of memory");
       return InternalError(context + ": disk I/O error (" + detail + ")");
     case SQLITE_FULL:
       return ResourceExhaustedError(context + ": the disk is full");
@@ -35,16 +36,16 @@ Status Database::StatusFor(int rc, std::string_view what) {
       return ResourceExhaustedError(context + ": out of memory");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return UnavailableError(context +
-                              ": the vault is busy (another palabre is using it)");
+      return UnavailableError(
+          context + ": the vault is busy (another palabre is using it)");
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_AUTH:
       return PermissionDeniedError(context + ": the vault cannot be written (" +
                                    detail + ")");
     case SQLITE_CANTOPEN:
-      return PermissionDeniedError(context + ": cannot open the vault database (" +
-                                   detail + ")");
+      return PermissionDeniedError(
+          context + ": cannot open the vault database (" + detail + ")");
     default:
       return InternalError(context + ": " + detail);
   }
@@ -157,7 +158,8 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
   sqlite3* handle = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE |
                     SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, vfs_name.c_str());
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &handle, flags, vfs_name.c_str());
   std::unique_ptr<Database> db(new Database(handle));
   if (rc != SQLITE_OK) {
     return db->StatusFor(rc, "opening the vault database");
@@ -176,8 +178,8 @@ Status Database::Exec(std::string_view sql) {
 
 StatusOr<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
-                                    &stmt, nullptr);
+  const int rc = sqlite3_prepare_v2(
+      db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return StatusFor(rc, "preparing a query");
@@ -214,10 +216,10 @@ Status Database::Close(bool checkpoint) {
   while (!live_statements_.empty()) (*live_statements_.begin())->Detach();
   Status status;
   if (checkpoint && !saw_damage_) {
-    status = StatusFor(sqlite3_wal_checkpoint_v2(db_, nullptr,
-                                                 SQLITE_CHECKPOINT_TRUNCATE,
-                                                 nullptr, nullptr),
-                       "checkpointing the vault");
+    status = StatusFor(
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                  nullptr, nullptr),
+        "checkpointing the vault");
   }
   if (!checkpoint || saw_damage_ || !status.ok()) {
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);

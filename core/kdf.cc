@@ -23,9 +23,12 @@ KdfParams ParamsForLevel(KdfLevel level) {
 
 std::string_view KdfLevelName(KdfLevel level) {
   switch (level) {
-    case KdfLevel::kInteractive: return "interactive";
-    case KdfLevel::kModerate: return "moderate";
-    case KdfLevel::kSensitive: return "sensitive";
+    case KdfLevel::kInteractive:
+      return "interactive";
+    case KdfLevel::kModerate:
+      return "moderate";
+    case KdfLevel::kSensitive:
+      return "sensitive";
   }
   return "moderate";
 }
@@ -35,8 +38,9 @@ StatusOr<KdfLevel> ParseKdfLevel(std::string_view name) {
        {KdfLevel::kInteractive, KdfLevel::kModerate, KdfLevel::kSensitive}) {
     if (name == KdfLevelName(level)) return level;
   }
-  return InvalidArgumentError("unknown KDF level '" + std::string(name) +
-                              "' (expected interactive, moderate or sensitive)");
+  return InvalidArgumentError(
+      "unknown KDF level '" + std::string(name) +
+      "' (expected interactive, moderate or sensitive)");
 }
 
 }  // namespace palabre

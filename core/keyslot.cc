@@ -11,8 +11,8 @@ namespace {
 constexpr char kMagic[8] = {'P', 'A', 'L', 'A', 'B', 'R', 'E', 'K'};
 constexpr std::size_t kHeaderBytes = 40;
 constexpr std::size_t kSlotParamBytes = 1 + 1 + 2 + 8 + 8 + crypto::kSaltBytes;
-constexpr std::size_t kSlotBytes =
-    kSlotParamBytes + crypto::kNonceBytes + crypto::kKeyBytes + crypto::kTagBytes;
+constexpr std::size_t kSlotBytes = kSlotParamBytes + crypto::kNonceBytes +
+                                   crypto::kKeyBytes + crypto::kTagBytes;
 constexpr uint32_t kMaxSlots = 8;
 constexpr uint8_t kAlgArgon2id13 = 2;
 // Bounds a keys file may ask for: Argon2id up to 4 GiB and 16 passes.
@@ -20,10 +20,12 @@ constexpr uint64_t kMaxMemlimit = uint64_t{4} << 30;
 constexpr uint64_t kMaxOpslimit = 16;
 
 void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 template <std::size_t N>
 void PutBytes(std::string& out, const std::array<uint8_t, N>& a) {
@@ -106,14 +108,16 @@ std::string SerializeKeyFile(const KeyFile& file) {
 StatusOr<KeyFile> ParseKeyFile(std::string_view bytes) {
   if (bytes.size() < kHeaderBytes + crypto::kHashBytes ||
       std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
-    return DataLossError("the keys file is damaged or is not a palabre keys file");
+    return DataLossError(
+        "the keys file is damaged or is not a palabre keys file");
   }
   // Every format version ends with the checksum of what precedes it, so
   // damage is told apart from a newer format before anything else is read.
   uint8_t sum[crypto::kHashBytes];
   crypto::Hash(bytes.substr(0, bytes.size() - crypto::kHashBytes), sum);
-  if (!crypto::Equal(sum, reinterpret_cast<const uint8_t*>(bytes.data()) +
-                              bytes.size() - crypto::kHashBytes,
+  if (!crypto::Equal(sum,
+                     reinterpret_cast<const uint8_t*>(bytes.data()) +
+                         bytes.size() - crypto::kHashBytes,
                      crypto::kHashBytes)) {
     return DataLossError("the keys file is damaged (checksum mismatch)");
   }
@@ -130,7 +134,8 @@ StatusOr<KeyFile> ParseKeyFile(std::string_view bytes) {
   file.reserve_bytes = static_cast<uint32_t>(r.Uint(4));
   const uint64_t slot_count = r.Uint(4);
   if (slot_count == 0 || slot_count > kMaxSlots ||
-      bytes.size() != kHeaderBytes + slot_count * kSlotBytes + crypto::kHashBytes) {
+      bytes.size() !=
+          kHeaderBytes + slot_count * kSlotBytes + crypto::kHashBytes) {
     return DataLossError("the keys file is damaged (wrong size)");
   }
   if (file.version != kKeyFileVersion || file.page_size != kVaultPageSize ||

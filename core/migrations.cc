@@ -41,8 +41,9 @@ Status ApplyMigrations(Database& db, std::span<const Migration> migrations) {
       return db.Exec("PRAGMA user_version = " + std::to_string(m.version));
     });
     if (!status.ok()) {
-      return status.WithContext("schema migration " + std::to_string(m.version) +
-                                " (" + m.description + ")");
+      return status.WithContext("schema migration " +
+                                std::to_string(m.version) + " (" +
+                                m.description + ")");
     }
   }
   return Status::Ok();

@@ -35,7 +35,11 @@ std::string DbPath(const std::string& dir) {
 // Decodes one UTF-8 code point at s[i]; returns its length or 0 if invalid.
 int Utf8Length(std::string_view s, std::size_t i, uint32_t* cp) {
   const auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  int len = b < 0x80         ? 1
+            : (b >> 5) == 6  ? 2
+            : (b >> 4) == 14 ? 3
+            : (b >> 3) == 30 ? 4
+                             : 0;
   if (len == 0 || i + len > s.size()) return 0;
   uint32_t v = len == 1 ? b : b & (0x7f >> len);
   for (int k = 1; k < len; ++k) {
@@ -73,7 +77,8 @@ StatusOr<KeyFile> LoadKeyFile(const std::string& dir) {
       return NotFoundError("no vault at " + dir +
                            " (create one with `palabre init`)");
     default:
-      return DataLossError(keys + " is not a regular file: the vault is damaged");
+      return DataLossError(keys +
+                           " is not a regular file: the vault is damaged");
   }
   StatusOr<std::string> bytes = platform::ReadFile(keys, kMaxKeysFileBytes);
   if (!bytes.ok()) {
@@ -105,7 +110,8 @@ namespace {
 // Unlocks the database of `dir` with `master`, checks it belongs to these
 // keys, recovers the WAL and migrates. `db_out`/`vfs_out` receive ownership.
 Status OpenDatabase(const std::string& dir, const KeyFile& keys,
-                    const SecureBuffer& master, std::unique_ptr<CryptVfs>* vfs_out,
+                    const SecureBuffer& master,
+                    std::unique_ptr<CryptVfs>* vfs_out,
                     std::unique_ptr<Database>* db_out) {
   const std::string db_path = DbPath(dir);
   switch (platform::GetPathKind(db_path)) {
@@ -114,7 +120,8 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
     case PathKind::kMissing:
       return DataLossError("the vault database " + db_path + " is missing");
     default:
-      return DataLossError(db_path + " is not a regular file: the vault is damaged");
+      return DataLossError(db_path +
+                           " is not a regular file: the vault is damaged");
   }
   for (const char* suffix : {"-wal", "-shm"}) {
     const PathKind kind = platform::GetPathKind(db_path + suffix);
@@ -132,7 +139,8 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
   PALABRE_ASSIGN_OR_RETURN(
       auto vfs, CryptVfs::Create(master, keys.vault_id, keys.page_size,
                                  keys.reserve_bytes));
-  PALABRE_ASSIGN_OR_RETURN(auto db, Database::Open(db_path, vfs->name(), false));
+  PALABRE_ASSIGN_OR_RETURN(auto db,
+                           Database::Open(db_path, vfs->name(), false));
   PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
   // First read: page 1 must open under these keys, the WAL is recovered,
   // and (holding the write lock) nothing committed may lie past its end.
@@ -147,7 +155,8 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
     return vfs->CheckWalTail(db->handle());
   });
   if (!status.ok()) {
-    if (status.code() == StatusCode::kDataLoss && vfs->last_failed_page() == 1) {
+    if (status.code() == StatusCode::kDataLoss &&
+        vfs->last_failed_page() == 1) {
       status = DataLossError(
           "the vault database does not belong to this keys file, or its "
           "first page is damaged");
@@ -168,9 +177,11 @@ Status CheckPassphrasePolicy(std::string_view passphrase) {
   for (std::size_t i = 0; i < passphrase.size();) {
     uint32_t cp = 0;
     const int len = Utf8Length(passphrase, i, &cp);
-    if (len == 0) return InvalidArgumentError("the passphrase is not valid UTF-8");
+    if (len == 0)
+      return InvalidArgumentError("the passphrase is not valid UTF-8");
     if (cp < 0x20 || cp == 0x7f) {
-      return InvalidArgumentError("the passphrase contains a control character");
+      return InvalidArgumentError(
+          "the passphrase contains a control character");
     }
     i += static_cast<std::size_t>(len);
     ++chars;
@@ -186,14 +197,17 @@ Status CheckPassphrasePolicy(std::string_view passphrase) {
 
 Vault::Vault(std::string directory, std::unique_ptr<CryptVfs> vfs,
              std::unique_ptr<Database> db)
-    : directory_(std::move(directory)), vfs_(std::move(vfs)), db_(std::move(db)) {}
+    : directory_(std::move(directory)),
+      vfs_(std::move(vfs)),
+      db_(std::move(db)) {}
 
 Vault::~Vault() { Lock().IgnoreError(); }
 
 Database& Vault::db() { return *db_; }
 
 StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
-                                     std::string_view passphrase, KdfLevel kdf) {
+                                     std::string_view passphrase,
+                                     KdfLevel kdf) {
   PALABRE_RETURN_IF_ERROR(crypto::Initialize());
   PALABRE_RETURN_IF_ERROR(CheckPassphrasePolicy(passphrase));
   const std::string dir = platform::AbsolutePath(directory);
@@ -209,8 +223,9 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
   for (const char* suffix : kDbSuffixes) {
     if (platform::GetPathKind(DbPath(dir) + suffix) != PathKind::kMissing) {
       return AlreadyExistsError(
-          dir + " holds database files without a keys file (an unfinished "
-                "or damaged vault); remove them with `palabre wipe` first");
+          dir +
+          " holds database files without a keys file (an unfinished "
+          "or damaged vault); remove them with `palabre wipe` first");
     }
   }
   PALABRE_RETURN_IF_ERROR(platform::CheckWritableDirectory(dir));
@@ -222,11 +237,11 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
   PALABRE_RETURN_IF_ERROR(WrapMasterKey(keys, SlotKind::kPassphrase, passphrase,
                                         ParamsForLevel(kdf), master));
   SecureBuffer code = GenerateRecoveryCode();
-  PALABRE_ASSIGN_OR_RETURN(SecureBuffer canonical, NormalizeRecoveryCode(code.view()));
-  PALABRE_RETURN_IF_ERROR(WrapMasterKey(keys, SlotKind::kRecoveryCode,
-                                        canonical.view(),
-                                        ParamsForLevel(KdfLevel::kInteractive),
-                                        master));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer canonical,
+                           NormalizeRecoveryCode(code.view()));
+  PALABRE_RETURN_IF_ERROR(
+      WrapMasterKey(keys, SlotKind::kRecoveryCode, canonical.view(),
+                    ParamsForLevel(KdfLevel::kInteractive), master));
 
   // The database first, checkpointed whole; the keys file last.
   auto remove_db_files = [&dir] {
@@ -237,11 +252,13 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
   Status status = [&]() -> Status {
     // An empty file first, so the database (and its WAL and shm, which
     // SQLite creates with the database's mode) is private to the owner.
-    PALABRE_RETURN_IF_ERROR(platform::WriteFileAtomically(DbPath(dir), "", 0600));
+    PALABRE_RETURN_IF_ERROR(
+        platform::WriteFileAtomically(DbPath(dir), "", 0600));
     PALABRE_ASSIGN_OR_RETURN(
         auto vfs, CryptVfs::Create(master, keys.vault_id, keys.page_size,
                                    keys.reserve_bytes));
-    PALABRE_ASSIGN_OR_RETURN(auto db, Database::Open(DbPath(dir), vfs->name(), true));
+    PALABRE_ASSIGN_OR_RETURN(auto db,
+                             Database::Open(DbPath(dir), vfs->name(), true));
     PALABRE_RETURN_IF_ERROR(
         db->Exec("PRAGMA page_size = " + std::to_string(keys.page_size)));
     int reserve = static_cast<int>(keys.reserve_bytes);
@@ -253,7 +270,8 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
     // Switching to WAL writes page 1 in a rollback-journal transaction; an
     // in-memory journal keeps that journal off the disk (the encrypting VFS
     // refuses journal files).
-    PALABRE_RETURN_IF_ERROR(db->QueryText("PRAGMA journal_mode = MEMORY").status());
+    PALABRE_RETURN_IF_ERROR(
+        db->QueryText("PRAGMA journal_mode = MEMORY").status());
     PALABRE_ASSIGN_OR_RETURN(std::string mode,
                              db->QueryText("PRAGMA journal_mode = WAL"));
     if (mode != "wal") return InternalError("could not enable WAL mode");
@@ -261,7 +279,8 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
     return db->Close(true);
   }();
   if (status.ok()) {
-    status = platform::WriteFileAtomically(KeysPath(dir), SerializeKeyFile(keys), 0600);
+    status = platform::WriteFileAtomically(KeysPath(dir),
+                                           SerializeKeyFile(keys), 0600);
   }
   if (!status.ok()) {
     remove_db_files();
@@ -276,7 +295,8 @@ StatusOr<std::unique_ptr<Vault>> Vault::OpenWithSlot(
   PALABRE_RETURN_IF_ERROR(crypto::Initialize());
   const std::string dir = platform::AbsolutePath(directory);
   PALABRE_ASSIGN_OR_RETURN(KeyFile keys, LoadKeyFile(dir));
-  PALABRE_ASSIGN_OR_RETURN(SecureBuffer master, UnwrapMasterKey(keys, kind, secret));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer master,
+                           UnwrapMasterKey(keys, kind, secret));
   std::unique_ptr<CryptVfs> vfs;
   std::unique_ptr<Database> db;
   PALABRE_RETURN_IF_ERROR(OpenDatabase(dir, keys, master, &vfs, &db));
@@ -293,8 +313,7 @@ StatusOr<std::unique_ptr<Vault>> Vault::OpenWithRecoveryCode(
     const std::string& directory, std::string_view recovery_code) {
   PALABRE_ASSIGN_OR_RETURN(SecureBuffer canonical,
                            NormalizeRecoveryCode(recovery_code));
-  return OpenWithSlot(directory,
-                      static_cast<uint8_t>(SlotKind::kRecoveryCode),
+  return OpenWithSlot(directory, static_cast<uint8_t>(SlotKind::kRecoveryCode),
                       canonical.view());
 }
 
@@ -302,13 +321,15 @@ namespace {
 
 // Unwraps with (`kind`, `secret`) and rewraps the passphrase slot under
 // `new_passphrase`, replacing the keys file atomically.
-Status Rewrap(const std::string& directory, SlotKind kind, std::string_view secret,
-              std::string_view new_passphrase, KdfLevel kdf) {
+Status Rewrap(const std::string& directory, SlotKind kind,
+              std::string_view secret, std::string_view new_passphrase,
+              KdfLevel kdf) {
   PALABRE_RETURN_IF_ERROR(crypto::Initialize());
   PALABRE_RETURN_IF_ERROR(CheckPassphrasePolicy(new_passphrase));
   const std::string dir = platform::AbsolutePath(directory);
   PALABRE_ASSIGN_OR_RETURN(KeyFile keys, LoadKeyFile(dir));
-  PALABRE_ASSIGN_OR_RETURN(SecureBuffer master, UnwrapMasterKey(keys, kind, secret));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer master,
+                           UnwrapMasterKey(keys, kind, secret));
   PALABRE_RETURN_IF_ERROR(WrapMasterKey(keys, SlotKind::kPassphrase,
                                         new_passphrase, ParamsForLevel(kdf),
                                         master));
@@ -323,11 +344,12 @@ Status Rewrap(const std::string& directory, SlotKind kind, std::string_view secr
 Status Vault::ChangePassphrase(const std::string& directory,
                                std::string_view old_passphrase,
                                std::string_view new_passphrase, KdfLevel kdf) {
-  return Rewrap(directory, SlotKind::kPassphrase, old_passphrase, new_passphrase,
-                kdf);
+  return Rewrap(directory, SlotKind::kPassphrase, old_passphrase,
+                new_passphrase, kdf);
 }
 
-Status Vault::Recover(const std::string& directory, std::string_view recovery_code,
+Status Vault::Recover(const std::string& directory,
+                      std::string_view recovery_code,
                       std::string_view new_passphrase, KdfLevel kdf) {
   PALABRE_ASSIGN_OR_RETURN(SecureBuffer canonical,
                            NormalizeRecoveryCode(recovery_code));
@@ -430,7 +452,8 @@ StatusOr<std::vector<TableCount>> Vault::Counts() {
   std::vector<TableCount> counts;
   for (const std::string& table : tables) {
     std::string quoted = "\"";
-    for (char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : table)
+      quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += '"';
     PALABRE_ASSIGN_OR_RETURN(int64_t rows,
                              db_->QueryInt("SELECT count(*) FROM " + quoted));
@@ -440,7 +463,8 @@ StatusOr<std::vector<TableCount>> Vault::Counts() {
 }
 
 Status Vault::CheckIntegrity() {
-  PALABRE_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("PRAGMA integrity_check"));
+  PALABRE_ASSIGN_OR_RETURN(Statement stmt,
+                           db_->Prepare("PRAGMA integrity_check"));
   PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return InternalError("integrity_check returned nothing");
   const std::string first = stmt.ColumnText(0);

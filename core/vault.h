@@ -62,7 +62,7 @@ struct VaultInfo {
   KdfLevel kdf = KdfLevel::kModerate;
   bool kdf_is_standard = true;  // false if its parameters match no level
   uint32_t page_size = 0;
-  uint64_t size_bytes = 0;  // keys + database + WAL + shm
+  uint64_t size_bytes = 0;         // keys + database + WAL + shm
   std::vector<std::string> files;  // names of vault files present
 };
 

@@ -48,8 +48,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents,
 // that its old contents do not linger in freed blocks. For key material;
 // on SSDs and copy-on-write file systems this is best effort. A missing
 // `path` is simply created.
-Status ReplaceFileAndShredOld(const std::string& path, std::string_view contents,
-                              int mode = 0600);
+Status ReplaceFileAndShredOld(const std::string& path,
+                              std::string_view contents, int mode = 0600);
 
 // Creates `path` and missing parents with `mode` (existing directories are
 // fine). kFailedPrecondition if a component exists and is not a directory.

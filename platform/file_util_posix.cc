@@ -334,13 +334,14 @@ Status ZeroAndClose(int fd, uint64_t size, const std::string& path) {
 Status OverwriteAndRemove(const std::string& path) {
   struct stat st;
   PALABRE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(path, O_WRONLY, &st));
-  PALABRE_RETURN_IF_ERROR(ZeroAndClose(fd, static_cast<uint64_t>(st.st_size), path));
+  PALABRE_RETURN_IF_ERROR(
+      ZeroAndClose(fd, static_cast<uint64_t>(st.st_size), path));
   PALABRE_RETURN_IF_ERROR(RemoveFile(path));
   return SyncDirectory(ParentDirectory(path));
 }
 
-Status ReplaceFileAndShredOld(const std::string& path, std::string_view contents,
-                              int mode) {
+Status ReplaceFileAndShredOld(const std::string& path,
+                              std::string_view contents, int mode) {
   // Hold the old file open across the rename, then zero it: once unlinked,
   // its blocks would otherwise keep the old contents until reused.
   struct stat st;

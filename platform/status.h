@@ -18,12 +18,12 @@ namespace palabre {
 
 enum class StatusCode {
   kOk = 0,
-  kCancelled,           // the user declined (a confirmation prompt)
-  kInvalidArgument,     // bad input: usage, a malformed value, a weak passphrase
-  kNotFound,            // the thing asked for does not exist (e.g. no vault)
-  kAlreadyExists,       // refusing to overwrite (e.g. a vault is already there)
-  kPermissionDenied,    // the OS refused (read-only directory, permissions)
-  kUnauthenticated,     // wrong passphrase or recovery code
+  kCancelled,         // the user declined (a confirmation prompt)
+  kInvalidArgument,   // bad input: usage, a malformed value, a weak passphrase
+  kNotFound,          // the thing asked for does not exist (e.g. no vault)
+  kAlreadyExists,     // refusing to overwrite (e.g. a vault is already there)
+  kPermissionDenied,  // the OS refused (read-only directory, permissions)
+  kUnauthenticated,   // wrong passphrase or recovery code
   kFailedPrecondition,  // the state does not allow it (e.g. newer format)
   kResourceExhausted,   // disk full, out of memory
   kDataLoss,            // damaged or tampered data (authentication failure)
@@ -81,7 +81,7 @@ template <typename T>
 class [[nodiscard]] StatusOr {
  public:
   StatusOr(const T& value) : value_(value) {}  // NOLINT: implicit by design
-  StatusOr(T&& value) : value_(std::move(value)) {}  // NOLINT
+  StatusOr(T&& value) : value_(std::move(value)) {}       // NOLINT
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "StatusOr built from an OK status has no value");
     if (status_.ok()) status_ = InternalError("StatusOr without a value");
@@ -115,9 +115,9 @@ class [[nodiscard]] StatusOr {
 }  // namespace palabre
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define PALABRE_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::palabre::Status palabre_status_ = (expr);       \
+#define PALABRE_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::palabre::Status palabre_status_ = (expr);        \
     if (!palabre_status_.ok()) return palabre_status_; \
   } while (0)
 
@@ -126,8 +126,9 @@ class [[nodiscard]] StatusOr {
 
 // `lhs = value of expr` (a StatusOr), or returns its status from the
 // enclosing function. `lhs` may be a declaration: `auto x`.
-#define PALABRE_ASSIGN_OR_RETURN(lhs, expr) \
-  PALABRE_ASSIGN_OR_RETURN_IMPL_(PALABRE_CONCAT_(palabre_or_, __LINE__), lhs, expr)
+#define PALABRE_ASSIGN_OR_RETURN(lhs, expr)                                   \
+  PALABRE_ASSIGN_OR_RETURN_IMPL_(PALABRE_CONCAT_(palabre_or_, __LINE__), lhs, \
+                                 expr)
 #define PALABRE_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                   \
   if (!tmp.ok()) return tmp.status();                  \

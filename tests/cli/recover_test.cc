@@ -71,7 +71,8 @@ namespace {
 // The code's groups as separate arguments, as typed from paper.
 std::vector<std::string> Groups(const std::string& code) {
   std::vector<std::string> groups;
-  for (std::size_t at = 0; at < code.size(); at += 5) groups.push_back(code.substr(at, 4));
+  for (std::size_t at = 0; at < code.size(); at += 5)
+    groups.push_back(code.substr(at, 4));
   return groups;
 }
 
@@ -81,7 +82,8 @@ TEST_CASE("recover accepts the code typed as separate groups", "[cli]") {
   const std::string code = InitVault(dir);
   std::vector<std::string> args = {"recover", "--recovery-code"};
   for (const std::string& group : Groups(code)) args.push_back(group);
-  RunResult r = RunWithPassphrases(VaultArgs(dir, args), {"yet another passphrase"});
+  RunResult r =
+      RunWithPassphrases(VaultArgs(dir, args), {"yet another passphrase"});
   INFO(r.Describe());
   CHECK(r.exit_code == 0);
   CHECK(RunStatus(dir, "yet another passphrase").exit_code == 0);
@@ -96,7 +98,8 @@ TEST_CASE("a usage error in recover never echoes the recovery code", "[cli]") {
   for (const std::string& group : groups) args.push_back(group);
   args.push_back(groups[0]);  // a ninth argument: CLI11 reports it as stray
   args.push_back("--no-such-option");
-  RunResult r = RunWithPassphrases(VaultArgs(dir, args), {"yet another passphrase"});
+  RunResult r =
+      RunWithPassphrases(VaultArgs(dir, args), {"yet another passphrase"});
   ExpectFailure(r, 2);
   for (const std::string& group : groups) {
     INFO(group);

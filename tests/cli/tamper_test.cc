@@ -55,7 +55,8 @@ TEST_CASE("swapped database pages make status exit 4", "[cli]") {
   ExpectFailure(r, 4);
 }
 
-TEST_CASE("a flipped byte in a committed WAL frame makes status exit 4", "[cli]") {
+TEST_CASE("a flipped byte in a committed WAL frame makes status exit 4",
+          "[cli]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");
   InitVault(dir);
@@ -68,7 +69,8 @@ TEST_CASE("a flipped byte in a committed WAL frame makes status exit 4", "[cli]"
     if (!vault.ok()) _exit(1);
     Database& db = (*vault)->db();
     bool ok = db.Exec("PRAGMA wal_autocheckpoint = 0; CREATE TABLE t(x)").ok();
-    for (int i = 0; i < 3 && ok; ++i) ok = db.Exec("INSERT INTO t VALUES (1)").ok();
+    for (int i = 0; i < 3 && ok; ++i)
+      ok = db.Exec("INSERT INTO t VALUES (1)").ok();
     _exit(ok ? 0 : 2);
   }
   int wstatus = 0;

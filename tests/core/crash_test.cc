@@ -25,7 +25,8 @@ constexpr int kKills = 60;
 
 // The child: opens the vault, then commits record after record forever,
 // writing each committed id to `ack_fd` as 4 bytes. Never returns.
-[[noreturn]] void CommitForever(const std::string& dir, int ack_fd, uint32_t seed) {
+[[noreturn]] void CommitForever(const std::string& dir, int ack_fd,
+                                uint32_t seed) {
   auto vault = Vault::Open(dir, kPassphrase);
   if (!vault.ok()) _exit(2);
   Database& db = (*vault)->db();
@@ -44,10 +45,12 @@ constexpr int kKills = 60;
     insert->Reset();
     const uint32_t ack = static_cast<uint32_t>(id);
     if (write(ack_fd, &ack, sizeof ack) != sizeof ack) _exit(6);
-    if (id % 7 == 0 && !db.Exec("PRAGMA wal_checkpoint(PASSIVE)").ok()) _exit(7);
-    if (id % 50 == 0 && !db.Exec("DELETE FROM records WHERE id % 10 = 1 AND id < " +
-                                 std::to_string(id - 20))
-                              .ok()) {
+    if (id % 7 == 0 && !db.Exec("PRAGMA wal_checkpoint(PASSIVE)").ok())
+      _exit(7);
+    if (id % 50 == 0 &&
+        !db.Exec("DELETE FROM records WHERE id % 10 = 1 AND id < " +
+                 std::to_string(id - 20))
+             .ok()) {
       _exit(8);
     }
   }
@@ -60,8 +63,10 @@ TEST_CASE("a vault survives SIGKILL at random moments without losing a commit",
   MakeVault(dir);
   {
     auto vault = OpenVault(dir);
-    REQUIRE(vault->db().Exec("CREATE TABLE records(id INTEGER PRIMARY KEY, body "
-                             "TEXT NOT NULL)").ok());
+    REQUIRE(vault->db()
+                .Exec("CREATE TABLE records(id INTEGER PRIMARY KEY, body "
+                      "TEXT NOT NULL)")
+                .ok());
   }
   std::mt19937 rng(Catch::rngSeed() + 2026);
   std::set<uint32_t> acknowledged;  // committed and not deleted later
@@ -96,7 +101,8 @@ TEST_CASE("a vault survives SIGKILL at random moments without losing a commit",
     INFO("round " << round << ": child exit "
                   << (WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1));
     REQUIRE(WIFSIGNALED(wstatus));  // it was still working when killed
-    while (read(fds[0], &ack, sizeof ack) == sizeof ack) acknowledged.insert(ack);
+    while (read(fds[0], &ack, sizeof ack) == sizeof ack)
+      acknowledged.insert(ack);
     close(fds[0]);
 
     auto vault = Vault::Open(dir, kPassphrase);

@@ -1,12 +1,13 @@
 // The encrypting VFS on its own: page-size changes refused, no unencrypted
 // files ever opened, fault injection mid-update, and the layout of a sealed
 // page (nonce and tag in the reserved bytes, fresh nonce per write).
+#include "core/crypt_vfs.h"
+
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "core/crypt_vfs.h"
 #include "core/database.h"
 #include "core/keyslot.h"
 #include "core/vault.h"
@@ -34,7 +35,8 @@ struct Fixture {
     if (create) {
       REQUIRE(db->Exec("PRAGMA page_size = 4096").ok());
       int reserve = 40;
-      REQUIRE(sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_RESERVE_BYTES,
+      REQUIRE(sqlite3_file_control(db->handle(), "main",
+                                   SQLITE_FCNTL_RESERVE_BYTES,
                                    &reserve) == SQLITE_OK);
       REQUIRE(db->Exec("PRAGMA journal_mode = MEMORY").ok());
       REQUIRE(db->QueryText("PRAGMA journal_mode = WAL").value() == "wal");
@@ -53,8 +55,9 @@ TEST_CASE("a page-size change is refused", "[core][vfs]") {
   CHECK(f.db->QueryInt("PRAGMA page_size").value() == 4096);
 }
 
-TEST_CASE("temporary files on disk are refused rather than written in plaintext",
-          "[core][vfs]") {
+TEST_CASE(
+    "temporary files on disk are refused rather than written in plaintext",
+    "[core][vfs]") {
   Fixture f;
   f.Open(true);
   // With temp_store=FILE and a tiny cache, SQLite must spill a large TEMP
@@ -63,10 +66,12 @@ TEST_CASE("temporary files on disk are refused rather than written in plaintext"
   const char* kBig =
       " AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
       "WHERE i < 3000) SELECT 'secret ' || hex(randomblob(500)) AS x FROM n";
-  REQUIRE(f.db->Exec("PRAGMA temp_store = FILE; PRAGMA temp.cache_size = 4").ok());
+  REQUIRE(
+      f.db->Exec("PRAGMA temp_store = FILE; PRAGMA temp.cache_size = 4").ok());
   CHECK(f.db->Exec(std::string("CREATE TEMP TABLE leak") + kBig).code() ==
         StatusCode::kPermissionDenied);  // SQLITE_CANTOPEN from the VFS
-  REQUIRE(f.db->Exec("ATTACH '' AS scratch; PRAGMA scratch.cache_size = 4").ok());
+  REQUIRE(
+      f.db->Exec("ATTACH '' AS scratch; PRAGMA scratch.cache_size = 4").ok());
   CHECK(f.db->Exec(std::string("CREATE TABLE scratch.leak") + kBig).code() ==
         StatusCode::kPermissionDenied);
   REQUIRE(f.db->Exec("DETACH scratch; PRAGMA temp_store = MEMORY").ok());
@@ -90,27 +95,34 @@ TEST_CASE("every write draws a fresh nonce", "[core][vfs]") {
   // ciphertext and nonce must still differ.
   const std::size_t page2 = 4096;
   CHECK(first.substr(page2, 4096) != second.substr(page2, 4096));
-  CHECK(first.substr(page2 + 4096 - 40, 24) != second.substr(page2 + 4096 - 40, 24));
+  CHECK(first.substr(page2 + 4096 - 40, 24) !=
+        second.substr(page2 + 4096 - 40, 24));
 }
 
-TEST_CASE("a write failing mid-update leaves the old values intact", "[core][vfs]") {
+TEST_CASE("a write failing mid-update leaves the old values intact",
+          "[core][vfs]") {
   Fixture f;
   f.Open(true);
-  REQUIRE(f.db->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
-                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-                     "WHERE i < 400) INSERT INTO t SELECT i, 'old ' || "
-                     "hex(zeroblob(100)) FROM n").ok());
+  REQUIRE(
+      f.db->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
+                 "WHERE i < 400) INSERT INTO t SELECT i, 'old ' || "
+                 "hex(zeroblob(100)) FROM n")
+          .ok());
   for (int64_t budget : {0, 1, 3, 10}) {
     f.vfs->InjectWriteFailureAfter(budget);
-    Status update = f.db->Transaction(
-        [&] { return f.db->Exec("UPDATE t SET v = 'new ' || hex(zeroblob(100))"); });
+    Status update = f.db->Transaction([&] {
+      return f.db->Exec("UPDATE t SET v = 'new ' || hex(zeroblob(100))");
+    });
     f.vfs->InjectWriteFailureAfter(-1);
     INFO("budget " << budget << ": " << update.ToString());
     CHECK(!update.ok());
     REQUIRE(f.db->Close(false).ok());
     f.Open(false);
     CHECK(f.db->QueryText("PRAGMA integrity_check").value() == "ok");
-    CHECK(f.db->QueryInt("SELECT count(*) FROM t WHERE v LIKE 'old %'").value() == 400);
+    CHECK(
+        f.db->QueryInt("SELECT count(*) FROM t WHERE v LIKE 'old %'").value() ==
+        400);
   }
 }
 

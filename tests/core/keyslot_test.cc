@@ -1,10 +1,11 @@
 // The keyslot file: round trip, wrong secrets, and hostile files. Every
 // single-byte change must be refused (kDataLoss or kUnauthenticated), never
 // yield a key, never crash.
+#include "core/keyslot.h"
+
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "core/keyslot.h"
 #include "core/recovery_code.h"
 
 namespace palabre {
@@ -15,8 +16,11 @@ KdfParams Fast() { return ParamsForLevel(KdfLevel::kInteractive); }
 KeyFile MakeFile(const SecureBuffer& master) {
   KeyFile file;
   file.vault_id.fill(0x42);
-  REQUIRE(WrapMasterKey(file, SlotKind::kPassphrase, "passphrase one", Fast(), master).ok());
-  REQUIRE(WrapMasterKey(file, SlotKind::kRecoveryCode, "CODE", Fast(), master).ok());
+  REQUIRE(WrapMasterKey(file, SlotKind::kPassphrase, "passphrase one", Fast(),
+                        master)
+              .ok());
+  REQUIRE(WrapMasterKey(file, SlotKind::kRecoveryCode, "CODE", Fast(), master)
+              .ok());
   return file;
 }
 
@@ -26,26 +30,30 @@ SecureBuffer Master() {
   return master;
 }
 
-TEST_CASE("a keys file round-trips and unwraps with either secret", "[core][keyslot]") {
+TEST_CASE("a keys file round-trips and unwraps with either secret",
+          "[core][keyslot]") {
   const SecureBuffer master = Master();
   const std::string bytes = SerializeKeyFile(MakeFile(master));
   CHECK(bytes.size() == 40 + 2 * 108 + 32);
   auto parsed = ParseKeyFile(bytes);
   REQUIRE(parsed.ok());
-  for (auto [kind, secret] : {std::pair{SlotKind::kPassphrase, "passphrase one"},
-                              std::pair{SlotKind::kRecoveryCode, "CODE"}}) {
+  for (auto [kind, secret] :
+       {std::pair{SlotKind::kPassphrase, "passphrase one"},
+        std::pair{SlotKind::kRecoveryCode, "CODE"}}) {
     auto key = UnwrapMasterKey(*parsed, kind, secret);
     REQUIRE(key.ok());
     CHECK(std::memcmp(key->data(), master.data(), 32) == 0);
   }
-  CHECK(UnwrapMasterKey(*parsed, SlotKind::kPassphrase, "passphrase two").status().code() ==
-        StatusCode::kUnauthenticated);
+  CHECK(UnwrapMasterKey(*parsed, SlotKind::kPassphrase, "passphrase two")
+            .status()
+            .code() == StatusCode::kUnauthenticated);
   CHECK(UnwrapMasterKey(*parsed, SlotKind::kRecoveryCode, "passphrase one")
             .status()
             .code() == StatusCode::kUnauthenticated);
 }
 
-TEST_CASE("no single-byte change to a keys file yields a key", "[core][keyslot]") {
+TEST_CASE("no single-byte change to a keys file yields a key",
+          "[core][keyslot]") {
   const SecureBuffer master = Master();
   const std::string pristine = SerializeKeyFile(MakeFile(master));
   for (std::size_t i = 0; i < pristine.size(); ++i) {
@@ -58,7 +66,8 @@ TEST_CASE("no single-byte change to a keys file yields a key", "[core][keyslot]"
   }
 }
 
-TEST_CASE("an edited slot fails to unwrap even with a fixed checksum", "[core][keyslot]") {
+TEST_CASE("an edited slot fails to unwrap even with a fixed checksum",
+          "[core][keyslot]") {
   // Someone who recomputes the checksum still cannot change the slot's
   // parameters or the header: they are bound as associated data.
   const SecureBuffer master = Master();
@@ -86,7 +95,8 @@ TEST_CASE("an edited slot fails to unwrap even with a fixed checksum", "[core][k
   }
 }
 
-TEST_CASE("hostile keys files are refused before any key derivation", "[core][keyslot]") {
+TEST_CASE("hostile keys files are refused before any key derivation",
+          "[core][keyslot]") {
   const SecureBuffer master = Master();
   KeyFile huge = MakeFile(master);
   huge.slots[0].kdf.memlimit = uint64_t{1} << 40;  // 1 TiB of Argon2 memory
@@ -104,11 +114,13 @@ TEST_CASE("hostile keys files are refused before any key derivation", "[core][ke
   const Case cases[] = {
       {"empty", "", StatusCode::kDataLoss},
       {"garbage", std::string(288, '\x5a'), StatusCode::kDataLoss},
-      {"truncated", SerializeKeyFile(MakeFile(master)).substr(0, 200), StatusCode::kDataLoss},
+      {"truncated", SerializeKeyFile(MakeFile(master)).substr(0, 200),
+       StatusCode::kDataLoss},
       {"1 TiB memlimit", SerializeKeyFile(huge), StatusCode::kDataLoss},
       {"no slots", SerializeKeyFile(no_slots), StatusCode::kDataLoss},
       {"other page size", SerializeKeyFile(wrong_page), StatusCode::kDataLoss},
-      {"newer format", SerializeKeyFile(newer), StatusCode::kFailedPrecondition},
+      {"newer format", SerializeKeyFile(newer),
+       StatusCode::kFailedPrecondition},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -135,12 +147,15 @@ TEST_CASE("recovery codes are 32 base32 digits and normalise typing slips",
     const char* canonical;  // nullptr: refused
   };
   const Case cases[] = {
-      {"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ", "0123456789ABCDEFGHJKMNPQRSTVWXYZ"},
-      {"o123 4567 89ab cdef ghjk mnpq rstv wxyz", "0123456789ABCDEFGHJKMNPQRSTVWXYZ"},
-      {"I1L1-0000-0000-0000-0000-0000-0000-0000", "11110000000000000000000000000000"},
-      {"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXY", nullptr},     // too short
+      {"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ",
+       "0123456789ABCDEFGHJKMNPQRSTVWXYZ"},
+      {"o123 4567 89ab cdef ghjk mnpq rstv wxyz",
+       "0123456789ABCDEFGHJKMNPQRSTVWXYZ"},
+      {"I1L1-0000-0000-0000-0000-0000-0000-0000",
+       "11110000000000000000000000000000"},
+      {"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXY", nullptr},    // too short
       {"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ0", nullptr},  // too long
-      {"U123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ", nullptr},   // U is not a digit
+      {"U123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ", nullptr},  // U is not a digit
       {"", nullptr},
   };
   for (const Case& c : cases) {

@@ -30,7 +30,8 @@ std::vector<std::string> Words(Vault& vault) {
   return words;
 }
 
-TEST_CASE("the committed format-1 vault still opens and reads back", "[core][kat]") {
+TEST_CASE("the committed format-1 vault still opens and reads back",
+          "[core][kat]") {
   TempDir root;
   const std::string dir = KatCopy(root);
   auto info = Vault::Inspect(dir);

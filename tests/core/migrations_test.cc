@@ -1,11 +1,12 @@
 // Schema migrations: applied in order, one transaction each with the version
 // bump; a failing migration leaves the database at the last whole version; a
 // database from a newer palabre is refused.
+#include "core/migrations.h"
+
 #include <catch2/catch.hpp>
 #include <vector>
 
 #include "core/database.h"
-#include "core/migrations.h"
 #include "tests/core/test_util.h"
 
 namespace palabre::testing {
@@ -32,11 +33,13 @@ std::unique_ptr<Database> PlainDatabase(const TempDir& dir) {
 }
 
 bool HasTable(Database& db, const std::string& name) {
-  return db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = '" + name + "'")
+  return db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = '" +
+                     name + "'")
              .value() == 1;
 }
 
-TEST_CASE("migrations apply in order from any starting version", "[core][migrations]") {
+TEST_CASE("migrations apply in order from any starting version",
+          "[core][migrations]") {
   struct Case {
     int start;  // migrations already applied
   };
@@ -55,12 +58,14 @@ TEST_CASE("migrations apply in order from any starting version", "[core][migrati
   }
 }
 
-TEST_CASE("a failing migration leaves the last whole version", "[core][migrations]") {
+TEST_CASE("a failing migration leaves the last whole version",
+          "[core][migrations]") {
   TempDir dir;
   auto db = PlainDatabase(dir);
   const Status status = ApplyMigrations(*db, kBrokenSecond);
   CHECK(!status.ok());
-  CHECK(status.message().find("schema migration 2 (broken)") != std::string::npos);
+  CHECK(status.message().find("schema migration 2 (broken)") !=
+        std::string::npos);
   CHECK(db->QueryInt("PRAGMA user_version").value() == 1);
   CHECK(HasTable(*db, "people"));
   CHECK(!HasTable(*db, "half"));  // the failed migration left nothing behind
@@ -82,7 +87,8 @@ TEST_CASE("a migration list with a gap is a bug", "[core][migrations]") {
   CHECK(db->QueryInt("PRAGMA user_version").value() == 0);
 }
 
-TEST_CASE("the vault's own migrations are numbered and apply", "[core][migrations]") {
+TEST_CASE("the vault's own migrations are numbered and apply",
+          "[core][migrations]") {
   TempDir dir;
   auto db = PlainDatabase(dir);
   REQUIRE(ApplyMigrations(*db, VaultMigrations()).ok());

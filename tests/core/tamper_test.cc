@@ -19,13 +19,16 @@ constexpr long kPage = 4096;
 void FillVault(const std::string& dir, int rows) {
   MakeVault(dir);
   auto vault = OpenVault(dir);
-  REQUIRE(vault->db().Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)").ok());
-  REQUIRE(vault->db()
-              .Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM "
-                    "n WHERE i < " + std::to_string(rows) +
-                    ") INSERT INTO t SELECT i, printf('row %05d ', i) || "
-                    "hex(zeroblob(150)) FROM n")
-              .ok());
+  REQUIRE(
+      vault->db().Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)").ok());
+  REQUIRE(
+      vault->db()
+          .Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM "
+                "n WHERE i < " +
+                std::to_string(rows) +
+                ") INSERT INTO t SELECT i, printf('row %05d ', i) || "
+                "hex(zeroblob(150)) FROM n")
+          .ok());
   REQUIRE(vault->Lock().ok());
 }
 
@@ -37,7 +40,8 @@ Status OpenAndReadAll(const std::string& dir) {
   return (*vault)->db().QueryInt("SELECT sum(length(v)) FROM t").status();
 }
 
-TEST_CASE("a flipped byte in any database page is reported as damage", "[core][tamper]") {
+TEST_CASE("a flipped byte in any database page is reported as damage",
+          "[core][tamper]") {
   TempDir root;
   const std::string dir = root.Sub("v");
   FillVault(dir, 100);
@@ -60,7 +64,8 @@ TEST_CASE("a flipped byte in any database page is reported as damage", "[core][t
   CHECK(OpenAndReadAll(dir).ok());
 }
 
-TEST_CASE("swapped or duplicated pages are reported as damage", "[core][tamper]") {
+TEST_CASE("swapped or duplicated pages are reported as damage",
+          "[core][tamper]") {
   TempDir root;
   const std::string dir = root.Sub("v");
   FillVault(dir, 100);
@@ -90,8 +95,8 @@ TEST_CASE("a truncated database is reported as damage", "[core][tamper]") {
   FillVault(dir, 100);
   const std::string db_path = dir + "/palabre.db";
   const std::string pristine = ReadAll(db_path);
-  for (std::size_t keep : {pristine.size() - 100, pristine.size() - kPage, std::size_t{kPage},
-                           std::size_t{100}}) {
+  for (std::size_t keep : {pristine.size() - 100, pristine.size() - kPage,
+                           std::size_t{kPage}, std::size_t{100}}) {
     WriteAll(db_path, pristine.substr(0, keep));
     const Status status = OpenAndReadAll(dir);
     INFO("kept " << keep << " bytes: " << status.ToString());
@@ -105,16 +110,22 @@ TEST_CASE("a flipped byte in a WAL frame is caught when a reader reaches it",
   const std::string dir = root.Sub("v");
   FillVault(dir, 10);
   auto writer = OpenVault(dir);
-  REQUIRE(writer->db().Exec("PRAGMA wal_autocheckpoint = 0;"
-                            "UPDATE t SET v = 'changed ' || v").ok());
+  REQUIRE(writer->db()
+              .Exec("PRAGMA wal_autocheckpoint = 0;"
+                    "UPDATE t SET v = 'changed ' || v")
+              .ok());
   const std::string wal = dir + "/palabre.db-wal";
   const std::string frames = ReadAll(wal);
   REQUIRE(frames.size() >= 32 + 24 + kPage);
   // The page part of the first frame.
   FlipByte(wal, 32 + 24 + 500);
   auto reader = Vault::Open(dir, kPassphrase);
-  Status status = reader.ok() ? (*reader)->db().QueryInt("SELECT count(*) FROM t WHERE v "
-                                                         "LIKE 'changed %'").status()
+  Status status = reader.ok() ? (*reader)
+                                    ->db()
+                                    .QueryInt(
+                                        "SELECT count(*) FROM t WHERE v "
+                                        "LIKE 'changed %'")
+                                    .status()
                               : reader.status();
   if (status.ok() && reader.ok()) status = (*reader)->CheckIntegrity();
   INFO(status.ToString());
@@ -124,7 +135,8 @@ TEST_CASE("a flipped byte in a WAL frame is caught when a reader reaches it",
 // Runs `transactions` (one SQL text each, autocommitted) from a child
 // process that then dies without closing: the crash image a seized, running
 // laptop would leave.
-void LeaveWal(const std::string& dir, const std::vector<std::string>& transactions) {
+void LeaveWal(const std::string& dir,
+              const std::vector<std::string>& transactions) {
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -155,7 +167,8 @@ struct FrameInfo {
 std::vector<FrameInfo> Frames(const std::string& wal) {
   const std::string bytes = ReadAll(wal);
   std::vector<FrameInfo> frames;
-  for (std::size_t off = 32; off + 24 + kPage <= bytes.size(); off += 24 + kPage) {
+  for (std::size_t off = 32; off + 24 + kPage <= bytes.size();
+       off += 24 + kPage) {
     auto u32 = [&](std::size_t at) {
       return (uint32_t{static_cast<uint8_t>(bytes[at])} << 24) |
              (uint32_t{static_cast<uint8_t>(bytes[at + 1])} << 16) |
@@ -180,7 +193,8 @@ TEST_CASE("a flipped byte in a committed WAL frame is caught at recovery",
   REQUIRE(frames >= 3);
   SECTION("the crash image itself opens with all three commits") {
     auto vault = OpenVault(dir);
-    auto n = vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'commit %'");
+    auto n =
+        vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'commit %'");
     REQUIRE(n.ok());
     CHECK(*n == 3);
     CHECK(vault->CheckIntegrity().ok());
@@ -193,7 +207,8 @@ TEST_CASE("a flipped byte in a committed WAL frame is caught at recovery",
       std::remove((dir + "/palabre.db-shm").c_str());  // force recovery
       FlipByte(wal, 32 + k * frame + offset);
       const Status status = OpenAndReadAll(dir);
-      INFO("frame " << k + 1 << " offset " << offset << ": " << status.ToString());
+      INFO("frame " << k + 1 << " offset " << offset << ": "
+                    << status.ToString());
       CHECK(status.code() == StatusCode::kDataLoss);
     }
   }
@@ -214,7 +229,8 @@ TEST_CASE("a change to the WAL's last transaction reads as a crash before it",
   std::remove((dir + "/palabre.db-shm").c_str());
   FlipByte(wal, 32 + (frames - 1) * frame + 24 + 100);
   auto vault = OpenVault(dir);
-  auto n = vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'commit %'");
+  auto n =
+      vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'commit %'");
   REQUIRE(n.ok());
   CHECK(*n == 2);
   CHECK(vault->CheckIntegrity().ok());
@@ -228,7 +244,8 @@ namespace {
 
 // A transaction big enough to span several WAL frames.
 const char kBigTransaction[] =
-    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+    "60) "
     "INSERT INTO t(v) SELECT 'big ' || hex(zeroblob(200)) FROM n";
 
 TEST_CASE("a torn frame in the last transaction opens at the previous commit",
@@ -249,13 +266,18 @@ TEST_CASE("a torn frame in the last transaction opens at the previous commit",
   std::remove((dir + "/palabre.db-shm").c_str());
   FlipByte(wal, 32 + 1 * (24 + kPage) + 24 + 300);
   auto vault = OpenVault(dir);
-  CHECK(vault->db().QueryInt("SELECT count(*) FROM t WHERE v = 'commit 1'").value() == 1);
-  CHECK(vault->db().QueryInt("SELECT count(*) FROM t WHERE v LIKE 'big %'").value() == 0);
+  CHECK(vault->db()
+            .QueryInt("SELECT count(*) FROM t WHERE v = 'commit 1'")
+            .value() == 1);
+  CHECK(vault->db()
+            .QueryInt("SELECT count(*) FROM t WHERE v LIKE 'big %'")
+            .value() == 0);
   CHECK(vault->CheckIntegrity().ok());
 }
 
-TEST_CASE("a damaged frame in a transaction followed by another commit is damage",
-          "[core][tamper]") {
+TEST_CASE(
+    "a damaged frame in a transaction followed by another commit is damage",
+    "[core][tamper]") {
   TempDir root;
   const std::string dir = root.Sub("v");
   FillVault(dir, 10);

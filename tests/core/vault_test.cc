@@ -17,7 +17,8 @@ void MakeDirectoryAt(const std::string& path) {
   std::filesystem::create_directory(path);
 }
 
-TEST_CASE("a new vault opens with its passphrase and its recovery code", "[core][vault]") {
+TEST_CASE("a new vault opens with its passphrase and its recovery code",
+          "[core][vault]") {
   TempDir root;
   const std::string code = MakeVault(root.path());
   CHECK(code.size() == 39);
@@ -36,7 +37,8 @@ TEST_CASE("a new vault opens with its passphrase and its recovery code", "[core]
   CHECK(by_code.ok());
   // Typed sloppily: lower case, spaces instead of hyphens.
   std::string sloppy = code;
-  for (char& c : sloppy) c = c == '-' ? ' ' : static_cast<char>(std::tolower(c));
+  for (char& c : sloppy)
+    c = c == '-' ? ' ' : static_cast<char>(std::tolower(c));
   CHECK(Vault::OpenWithRecoveryCode(root.path(), sloppy).ok());
   auto info = Vault::Inspect(root.path());
   REQUIRE(info.ok());
@@ -47,7 +49,8 @@ TEST_CASE("a new vault opens with its passphrase and its recovery code", "[core]
   CHECK(info->size_bytes > 4096);
 }
 
-TEST_CASE("after locking, only the keys file and the database remain", "[core][vault]") {
+TEST_CASE("after locking, only the keys file and the database remain",
+          "[core][vault]") {
   TempDir root;
   MakeVault(root.path());
   auto vault = OpenVault(root.path());
@@ -59,7 +62,8 @@ TEST_CASE("after locking, only the keys file and the database remain", "[core][v
   CHECK(names == std::vector<std::string>{"keys", "palabre.db"});
 }
 
-TEST_CASE("a wrong passphrase or code is refused and touches nothing", "[core][vault]") {
+TEST_CASE("a wrong passphrase or code is refused and touches nothing",
+          "[core][vault]") {
   TempDir root;
   MakeVault(root.path());
   const auto before = Snapshot(root.path());
@@ -73,16 +77,19 @@ TEST_CASE("a wrong passphrase or code is refused and touches nothing", "[core][v
   CHECK(Snapshot(root.path()) == before);
 }
 
-TEST_CASE("changing the passphrase keeps the data and retires the old one", "[core][vault]") {
+TEST_CASE("changing the passphrase keeps the data and retires the old one",
+          "[core][vault]") {
   TempDir root;
   const std::string code = MakeVault(root.path());
   {
     auto vault = OpenVault(root.path());
-    REQUIRE(vault->db().Exec("CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").ok());
+    REQUIRE(vault->db()
+                .Exec("CREATE TABLE t(x); INSERT INTO t VALUES ('kept')")
+                .ok());
   }
   const std::string db_before = ReadAll(root.Sub("palabre.db"));
-  CHECK(Vault::ChangePassphrase(root.path(), "wrong old passphrase", kNewPassphrase,
-                                KdfLevel::kInteractive)
+  CHECK(Vault::ChangePassphrase(root.path(), "wrong old passphrase",
+                                kNewPassphrase, KdfLevel::kInteractive)
             .code() == StatusCode::kUnauthenticated);
   CHECK(Vault::ChangePassphrase(root.path(), kPassphrase, "short",
                                 KdfLevel::kInteractive)
@@ -90,7 +97,8 @@ TEST_CASE("changing the passphrase keeps the data and retires the old one", "[co
   REQUIRE(Vault::ChangePassphrase(root.path(), kPassphrase, kNewPassphrase,
                                   KdfLevel::kInteractive)
               .ok());
-  CHECK(ReadAll(root.Sub("palabre.db")) == db_before);  // data never re-encrypted
+  CHECK(ReadAll(root.Sub("palabre.db")) ==
+        db_before);  // data never re-encrypted
   CHECK(Vault::Open(root.path(), kPassphrase).status().code() ==
         StatusCode::kUnauthenticated);
   auto vault = Vault::Open(root.path(), kNewPassphrase);
@@ -99,39 +107,46 @@ TEST_CASE("changing the passphrase keeps the data and retires the old one", "[co
   CHECK(Vault::OpenWithRecoveryCode(root.path(), code).ok());
 }
 
-TEST_CASE("the recovery code sets a new passphrase once the old is lost", "[core][vault]") {
+TEST_CASE("the recovery code sets a new passphrase once the old is lost",
+          "[core][vault]") {
   TempDir root;
   const std::string code = MakeVault(root.path());
   CHECK(Vault::Recover(root.path(), "0000-0000-0000-0000-0000-0000-0000-0000",
                        kNewPassphrase, KdfLevel::kInteractive)
             .code() == StatusCode::kUnauthenticated);
-  REQUIRE(Vault::Recover(root.path(), code, kNewPassphrase, KdfLevel::kInteractive).ok());
+  REQUIRE(
+      Vault::Recover(root.path(), code, kNewPassphrase, KdfLevel::kInteractive)
+          .ok());
   CHECK(Vault::Open(root.path(), kNewPassphrase).ok());
   CHECK(Vault::Open(root.path(), kPassphrase).status().code() ==
         StatusCode::kUnauthenticated);
 }
 
-TEST_CASE("wipe destroys the keys first and leaves nothing that opens", "[core][vault]") {
+TEST_CASE("wipe destroys the keys first and leaves nothing that opens",
+          "[core][vault]") {
   TempDir root;
   const std::string dir = root.Sub("v");
   const std::string code = MakeVault(dir);
   {
     auto vault = OpenVault(dir);
-    REQUIRE(vault->db().Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)").ok());
+    REQUIRE(
+        vault->db().Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)").ok());
     auto removed = Vault::Wipe(dir);  // even while the vault is open
     REQUIRE(removed.ok());
     REQUIRE(removed->size() >= 2);
     CHECK(removed->front() == dir + "/keys");
   }
   CHECK(Vault::Open(dir, kPassphrase).status().code() == StatusCode::kNotFound);
-  CHECK(Vault::OpenWithRecoveryCode(dir, code).status().code() == StatusCode::kNotFound);
+  CHECK(Vault::OpenWithRecoveryCode(dir, code).status().code() ==
+        StatusCode::kNotFound);
   CHECK(Vault::Inspect(dir).status().code() == StatusCode::kNotFound);
   CHECK(Vault::Wipe(dir).status().code() == StatusCode::kNotFound);
   CHECK(!std::filesystem::exists(dir + "/keys"));
   CHECK(!std::filesystem::exists(dir + "/palabre.db"));
 }
 
-TEST_CASE("a copy of the database is noise once the keys are wiped", "[core][vault]") {
+TEST_CASE("a copy of the database is noise once the keys are wiped",
+          "[core][vault]") {
   TempDir root;
   const std::string dir = root.Sub("v");
   const std::string code = MakeVault(dir);
@@ -146,12 +161,14 @@ TEST_CASE("a copy of the database is noise once the keys are wiped", "[core][vau
         StatusCode::kUnauthenticated);
 }
 
-TEST_CASE("create refuses to overwrite and refuses weak passphrases", "[core][vault]") {
+TEST_CASE("create refuses to overwrite and refuses weak passphrases",
+          "[core][vault]") {
   TempDir root;
   MakeVault(root.path());
   const auto before = Snapshot(root.path());
-  CHECK(Vault::Create(root.path(), kPassphrase, KdfLevel::kInteractive).status().code() ==
-        StatusCode::kAlreadyExists);
+  CHECK(Vault::Create(root.path(), kPassphrase, KdfLevel::kInteractive)
+            .status()
+            .code() == StatusCode::kAlreadyExists);
   CHECK(Snapshot(root.path()) == before);
   TempDir other;
   const std::string dir = other.Sub("v");
@@ -159,16 +176,18 @@ TEST_CASE("create refuses to overwrite and refuses weak passphrases", "[core][va
     const char* passphrase;
     StatusCode code;
   };
-  for (const Case& c : {Case{"123456789", StatusCode::kInvalidArgument},
-                        Case{"ééééééééé", StatusCode::kInvalidArgument},  // 9 chars
-                        Case{"bad\x01 control char", StatusCode::kInvalidArgument},
-                        Case{"\xff\xfe not utf-8 at all", StatusCode::kInvalidArgument},
-                        Case{"éééééééééé", StatusCode::kOk}}) {  // 10 chars
+  for (const Case& c :
+       {Case{"123456789", StatusCode::kInvalidArgument},
+        Case{"ééééééééé", StatusCode::kInvalidArgument},  // 9 chars
+        Case{"bad\x01 control char", StatusCode::kInvalidArgument},
+        Case{"\xff\xfe not utf-8 at all", StatusCode::kInvalidArgument},
+        Case{"éééééééééé", StatusCode::kOk}}) {  // 10 chars
     INFO(c.passphrase);
     CHECK(CheckPassphrasePolicy(c.passphrase).code() == c.code);
   }
-  CHECK(Vault::Create(dir, "too short", KdfLevel::kInteractive).status().code() ==
-        StatusCode::kInvalidArgument);
+  CHECK(
+      Vault::Create(dir, "too short", KdfLevel::kInteractive).status().code() ==
+      StatusCode::kInvalidArgument);
   CHECK(!std::filesystem::exists(dir + "/keys"));
 }
 
@@ -190,8 +209,10 @@ TEST_CASE("damaged or foreign vault files give clear errors", "[core][vault]") {
   const std::vector<Case> cases = {
       {"truncated keys", [&] { WriteAll(dir + "/keys", keys.substr(0, 100)); },
        StatusCode::kDataLoss},
-      {"empty keys", [&] { WriteAll(dir + "/keys", ""); }, StatusCode::kDataLoss},
-      {"garbage keys", [&] { WriteAll(dir + "/keys", std::string(keys.size(), 'x')); },
+      {"empty keys", [&] { WriteAll(dir + "/keys", ""); },
+       StatusCode::kDataLoss},
+      {"garbage keys",
+       [&] { WriteAll(dir + "/keys", std::string(keys.size(), 'x')); },
        StatusCode::kDataLoss},
       {"one flipped bit in keys",
        [&] {
@@ -203,14 +224,13 @@ TEST_CASE("damaged or foreign vault files give clear errors", "[core][vault]") {
        [&] { WriteAll(dir + "/keys", foreign_keys); }, StatusCode::kDataLoss},
       {"empty database", [&] { WriteAll(dir + "/palabre.db", ""); },
        StatusCode::kDataLoss},
-      {"missing database", [&] { std::filesystem::remove(dir + "/palabre.db"); },
+      {"missing database",
+       [&] { std::filesystem::remove(dir + "/palabre.db"); },
        StatusCode::kDataLoss},
       {"directory instead of the database",
-       [&] { MakeDirectoryAt(dir + "/palabre.db"); },
-       StatusCode::kDataLoss},
+       [&] { MakeDirectoryAt(dir + "/palabre.db"); }, StatusCode::kDataLoss},
       {"directory instead of the keys file",
-       [&] { MakeDirectoryAt(dir + "/keys"); },
-       StatusCode::kDataLoss},
+       [&] { MakeDirectoryAt(dir + "/keys"); }, StatusCode::kDataLoss},
       {"directory instead of the WAL",
        [&] { MakeDirectoryAt(dir + "/palabre.db-wal"); },
        StatusCode::kDataLoss},
@@ -243,7 +263,8 @@ TEST_CASE("a vault path that is a file is invalid input", "[core][vault]") {
 namespace palabre::testing {
 namespace {
 
-TEST_CASE("statements still held when the vault locks fail cleanly", "[core][vault]") {
+TEST_CASE("statements still held when the vault locks fail cleanly",
+          "[core][vault]") {
   TempDir root;
   MakeVault(root.path());
   auto vault = OpenVault(root.path());
