@@ -189,18 +189,7 @@ Status DropFromOsCache(const std::string& path) {
 Status CreateDatabase(const std::string& path, const std::string& vfs) {
   PALABRE_ASSIGN_OR_RETURN(auto db, Database::Open(path, vfs, true));
   PALABRE_RETURN_IF_ERROR(
-      db->Exec("PRAGMA page_size = " + std::to_string(kVaultPageSize)));
-  int reserve = static_cast<int>(kVaultReserveBytes);
-  PALABRE_RETURN_IF_ERROR(
-      db->StatusFor(sqlite3_file_control(db->handle(), "main",
-                                         SQLITE_FCNTL_RESERVE_BYTES, &reserve),
-                    "setting the page reserve"));
-  PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
-  PALABRE_RETURN_IF_ERROR(
-      db->QueryText("PRAGMA journal_mode = MEMORY").status());
-  PALABRE_ASSIGN_OR_RETURN(std::string mode,
-                           db->QueryText("PRAGMA journal_mode = WAL"));
-  if (mode != "wal") return InternalError("could not enable WAL mode");
+      PrepareNewVaultDatabase(*db, kVaultPageSize, kVaultReserveBytes));
   PALABRE_RETURN_IF_ERROR(
       db->Exec("CREATE TABLE records ("
                "  id INTEGER PRIMARY KEY,"

@@ -105,6 +105,27 @@ Status ConfigureVaultConnection(Database& db) {
       "PRAGMA cell_size_check = ON;");
 }
 
+Status PrepareNewVaultDatabase(Database& db, uint32_t page_size,
+                               uint32_t reserve_bytes) {
+  PALABRE_RETURN_IF_ERROR(
+      db.Exec("PRAGMA page_size = " + std::to_string(page_size)));
+  int reserve = static_cast<int>(reserve_bytes);
+  PALABRE_RETURN_IF_ERROR(
+      db.StatusFor(sqlite3_file_control(db.handle(), "main",
+                                        SQLITE_FCNTL_RESERVE_BYTES, &reserve),
+                   "setting the page reserve"));
+  PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(db));
+  // Switching to WAL writes page 1 in a rollback-journal transaction; an
+  // in-memory journal keeps that journal off the disk (the encrypting VFS
+  // refuses journal files).
+  PALABRE_RETURN_IF_ERROR(
+      db.QueryText("PRAGMA journal_mode = MEMORY").status());
+  PALABRE_ASSIGN_OR_RETURN(std::string mode,
+                           db.QueryText("PRAGMA journal_mode = WAL"));
+  if (mode != "wal") return InternalError("could not enable WAL mode");
+  return Status::Ok();
+}
+
 namespace {
 
 // Unlocks the database of `dir` with `master`, checks it belongs to these
@@ -260,21 +281,7 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
     PALABRE_ASSIGN_OR_RETURN(auto db,
                              Database::Open(DbPath(dir), vfs->name(), true));
     PALABRE_RETURN_IF_ERROR(
-        db->Exec("PRAGMA page_size = " + std::to_string(keys.page_size)));
-    int reserve = static_cast<int>(keys.reserve_bytes);
-    PALABRE_RETURN_IF_ERROR(db->StatusFor(
-        sqlite3_file_control(db->handle(), "main", SQLITE_FCNTL_RESERVE_BYTES,
-                             &reserve),
-        "setting the page reserve"));
-    PALABRE_RETURN_IF_ERROR(ConfigureVaultConnection(*db));
-    // Switching to WAL writes page 1 in a rollback-journal transaction; an
-    // in-memory journal keeps that journal off the disk (the encrypting VFS
-    // refuses journal files).
-    PALABRE_RETURN_IF_ERROR(
-        db->QueryText("PRAGMA journal_mode = MEMORY").status());
-    PALABRE_ASSIGN_OR_RETURN(std::string mode,
-                             db->QueryText("PRAGMA journal_mode = WAL"));
-    if (mode != "wal") return InternalError("could not enable WAL mode");
+        PrepareNewVaultDatabase(*db, keys.page_size, keys.reserve_bytes));
     PALABRE_RETURN_IF_ERROR(ApplyMigrations(*db, VaultMigrations()));
     return db->Close(true);
   }();

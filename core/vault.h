@@ -53,6 +53,12 @@ Status CheckPassphrasePolicy(std::string_view passphrase);
 // runs.
 Status ConfigureVaultConnection(Database& db);
 
+// Lays out a brand-new, empty database the way every vault database is:
+// `page_size` and `reserve_bytes` (from the keys file), the connection
+// settings above, WAL mode. Must run before anything is written.
+Status PrepareNewVaultDatabase(Database& db, uint32_t page_size,
+                               uint32_t reserve_bytes);
+
 // What can be learned about a vault without unlocking it.
 struct VaultInfo {
   std::string directory;        // absolute path

@@ -32,15 +32,7 @@ struct Fixture {
     auto opened = Database::Open(path, vfs->name(), create);
     REQUIRE(opened.ok());
     db = std::move(opened).value();
-    if (create) {
-      REQUIRE(db->Exec("PRAGMA page_size = 4096").ok());
-      int reserve = 40;
-      REQUIRE(sqlite3_file_control(db->handle(), "main",
-                                   SQLITE_FCNTL_RESERVE_BYTES,
-                                   &reserve) == SQLITE_OK);
-      REQUIRE(db->Exec("PRAGMA journal_mode = MEMORY").ok());
-      REQUIRE(db->QueryText("PRAGMA journal_mode = WAL").value() == "wal");
-    }
+    if (create) REQUIRE(PrepareNewVaultDatabase(*db, 4096, 40).ok());
     REQUIRE(db->Exec("PRAGMA temp_store = MEMORY").ok());
   }
 };
