@@ -46,12 +46,8 @@ Status RunInit(Context& ctx, const InitOptions& options) {
   PALABRE_ASSIGN_OR_RETURN(KdfLevel kdf,
                            KdfLevelOrDefault(options.kdf, KdfLevel::kModerate));
   PALABRE_RETURN_IF_ERROR(CheckNoVault(ctx.vault));
-  PALABRE_ASSIGN_OR_RETURN(
-      SecureBuffer passphrase,
-      ctx.secrets.ReadNew("New passphrase for " + ctx.vault + " (at least " +
-                              std::to_string(kMinPassphraseChars) +
-                              " characters): ",
-                          "Repeat the passphrase: "));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer passphrase,
+                           ctx.secrets.ReadNew(ctx.vault));
   PALABRE_ASSIGN_OR_RETURN(SecureBuffer code,
                            Vault::Create(ctx.vault, passphrase.view(), kdf));
   passphrase.Clear();

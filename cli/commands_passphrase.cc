@@ -29,12 +29,8 @@ Status RunPassphrase(Context& ctx, const PassphraseOptions& options) {
   PALABRE_ASSIGN_OR_RETURN(
       SecureBuffer old_passphrase,
       ctx.secrets.Read("Current passphrase for " + ctx.vault + ": "));
-  PALABRE_ASSIGN_OR_RETURN(
-      SecureBuffer new_passphrase,
-      ctx.secrets.ReadNew("New passphrase (at least " +
-                              std::to_string(kMinPassphraseChars) +
-                              " characters): ",
-                          "Repeat the new passphrase: "));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer new_passphrase,
+                           ctx.secrets.ReadNew(ctx.vault));
   PALABRE_RETURN_IF_ERROR(Vault::ChangePassphrase(
       ctx.vault, old_passphrase.view(), new_passphrase.view(), kdf));
   if (ctx.json) {

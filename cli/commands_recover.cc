@@ -52,12 +52,8 @@ Status RunRecover(Context& ctx, RecoverOptions& options) {
   PALABRE_ASSIGN_OR_RETURN(VaultInfo info, InspectForUnlock(ctx.vault));
   PALABRE_ASSIGN_OR_RETURN(KdfLevel kdf,
                            KdfLevelOrDefault(options.kdf, info.kdf));
-  PALABRE_ASSIGN_OR_RETURN(
-      SecureBuffer new_passphrase,
-      ctx.secrets.ReadNew("New passphrase for " + ctx.vault + " (at least " +
-                              std::to_string(kMinPassphraseChars) +
-                              " characters): ",
-                          "Repeat the new passphrase: "));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer new_passphrase,
+                           ctx.secrets.ReadNew(ctx.vault));
   PALABRE_RETURN_IF_ERROR(
       Vault::Recover(ctx.vault, code.view(), new_passphrase.view(), kdf));
   if (ctx.json) {

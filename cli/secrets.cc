@@ -30,12 +30,15 @@ StatusOr<SecureBuffer> SecretReader::Read(const std::string& prompt) {
   return buffer;
 }
 
-StatusOr<SecureBuffer> SecretReader::ReadNew(
-    const std::string& prompt, const std::string& confirm_prompt) {
-  PALABRE_ASSIGN_OR_RETURN(SecureBuffer first, Read(prompt));
+StatusOr<SecureBuffer> SecretReader::ReadNew(const std::string& vault) {
+  PALABRE_ASSIGN_OR_RETURN(
+      SecureBuffer first,
+      Read("New passphrase for " + vault + " (at least " +
+           std::to_string(kMinPassphraseChars) + " characters): "));
   PALABRE_RETURN_IF_ERROR(CheckPassphrasePolicy(first.view()));
   if (from_fd()) return first;
-  PALABRE_ASSIGN_OR_RETURN(SecureBuffer second, Read(confirm_prompt));
+  PALABRE_ASSIGN_OR_RETURN(SecureBuffer second,
+                           Read("Repeat the new passphrase: "));
   if (first.view() != second.view()) {
     return InvalidArgumentError("the two passphrases do not match");
   }

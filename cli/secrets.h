@@ -29,13 +29,13 @@ class SecretReader {
   // use --passphrase-fd). The caller owns the returned buffer.
   StatusOr<SecureBuffer> Read(const std::string& prompt);
 
-  // Reads a new passphrase and checks it against core's policy
-  // (CheckPassphrasePolicy). From the descriptor: one line. On the terminal:
-  // `prompt`, then `confirm_prompt`; both entries must match.
-  // kInvalidArgument if the policy refuses it or the entries differ, or as
-  // for Read.
-  StatusOr<SecureBuffer> ReadNew(const std::string& prompt,
-                                 const std::string& confirm_prompt);
+  // Reads a new passphrase for the vault in `vault` and checks it against
+  // core's policy (CheckPassphrasePolicy). From the descriptor: one line. On
+  // the terminal: asked twice ("New passphrase for VAULT (at least N
+  // characters)", then "Repeat the new passphrase"); both entries must
+  // match. kInvalidArgument if the policy refuses it or the entries differ,
+  // or as for Read.
+  StatusOr<SecureBuffer> ReadNew(const std::string& vault);
 
   // True when secrets come from a descriptor rather than the terminal.
   bool from_fd() const { return fd_ >= 0; }
