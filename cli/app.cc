@@ -71,7 +71,9 @@ int RunCliOrThrow(int argc, char** argv) {
   AddGlobalOptions(app, &global);
   std::vector<Command> commands = {
       AddInitCommand(app),    AddStatusCommand(app), AddPassphraseCommand(app),
-      AddRecoverCommand(app), AddWipeCommand(app),   AddLockCommand(app)};
+      AddRecoverCommand(app), AddWipeCommand(app),   AddLockCommand(app),
+      AddSessionCommand(app), AddCommitmentCommand(app),
+      AddVerifyCommand(app),  AddExportCommand(app), AddImportCommand(app)};
 
   try {
     app.parse(argc, argv);

@@ -49,6 +49,11 @@ Command AddPassphraseCommand(CLI::App& parent);
 Command AddRecoverCommand(CLI::App& parent);
 Command AddWipeCommand(CLI::App& parent);
 Command AddLockCommand(CLI::App& parent);
+Command AddSessionCommand(CLI::App& parent);
+Command AddCommitmentCommand(CLI::App& parent);
+Command AddVerifyCommand(CLI::App& parent);
+Command AddExportCommand(CLI::App& parent);
+Command AddImportCommand(CLI::App& parent);
 
 }  // namespace palabre::cli
 

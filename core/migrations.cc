@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "core/projection_schema.h"
+
 namespace palabre {
 namespace {
 
@@ -14,6 +16,41 @@ constexpr Migration kVaultMigrations[] = {
      ") WITHOUT ROWID;"
      "INSERT INTO vault_meta(key, value) VALUES"
      "  ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));"},
+    {2, "entry log and dialogue records",
+     // The device keys: this vault's own (with its secret key, which never
+     // leaves the vault) and, later, other devices' public keys.
+     "CREATE TABLE device_keys ("
+     "  device_id TEXT PRIMARY KEY NOT NULL,"
+     "  public_key BLOB NOT NULL,"
+     "  secret_key BLOB,"
+     "  created_at TEXT NOT NULL"
+     ") WITHOUT ROWID;"
+     // The entry log, the single source of truth (core/entry_log.h). `body`
+     // and `body_key` are NULL once the entry is redacted. `parent_id` (the
+     // session of a commitment, the commitment of a follow-up) is an index
+     // outside the signed part, kept so that a redaction finds every record
+     // that hangs from a session even after its body is gone.
+     "CREATE TABLE log_entries ("
+     "  device_id TEXT NOT NULL,"
+     "  seq INTEGER NOT NULL,"
+     "  prev_hash BLOB NOT NULL,"
+     "  hlc INTEGER NOT NULL,"
+     "  record_id TEXT NOT NULL,"
+     "  type TEXT NOT NULL,"
+     "  op TEXT NOT NULL,"
+     "  parent_id TEXT NOT NULL,"
+     "  body_hash BLOB NOT NULL,"
+     "  hash BLOB NOT NULL,"
+     "  signature BLOB NOT NULL,"
+     "  body BLOB,"
+     "  body_key BLOB,"
+     "  PRIMARY KEY (device_id, seq)"
+     ");"
+     "CREATE INDEX log_by_record ON log_entries(record_id);"
+     "CREATE INDEX log_by_parent ON log_entries(parent_id);"
+     "CREATE INDEX log_by_hlc ON log_entries(hlc, device_id, seq);"
+     // The projections (core/projection.h), rebuilt and compared by verify.
+     PALABRE_PROJECTION_DDL("main")},
 };
 
 }  // namespace

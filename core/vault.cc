@@ -12,6 +12,7 @@
 #include "core/crypt_vfs.h"
 #include "core/crypto.h"
 #include "core/database.h"
+#include "core/device_key.h"
 #include "core/keyslot.h"
 #include "core/migrations.h"
 #include "core/recovery_code.h"
@@ -186,6 +187,8 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
     return status;
   }
   PALABRE_RETURN_IF_ERROR(ApplyMigrations(*db, VaultMigrations()));
+  // Vaults made before records existed get their device key now.
+  PALABRE_RETURN_IF_ERROR(EnsureDeviceKey(*db));
   *vfs_out = std::move(vfs);
   *db_out = std::move(db);
   return Status::Ok();
@@ -283,6 +286,7 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
     PALABRE_RETURN_IF_ERROR(
         PrepareNewVaultDatabase(*db, keys.page_size, keys.reserve_bytes));
     PALABRE_RETURN_IF_ERROR(ApplyMigrations(*db, VaultMigrations()));
+    PALABRE_RETURN_IF_ERROR(EnsureDeviceKey(*db));
     return db->Close(true);
   }();
   if (status.ok()) {
@@ -449,7 +453,9 @@ StatusOr<std::vector<TableCount>> Vault::Counts() {
     PALABRE_ASSIGN_OR_RETURN(
         Statement stmt,
         db_->Prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
-                     "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"));
+                     "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND "
+                     "name NOT LIKE 'sessions\\_fts%' ESCAPE '\\' "
+                     "ORDER BY name"));
     while (true) {
       PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;

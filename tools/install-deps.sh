@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake make g++ pkg-config
-  libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev
+  libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
   catch2 libcli11-dev libbenchmark-dev
 )
 

@@ -1,0 +1,117 @@
+// The entry log: every change to a record is an immutable, signed entry in
+// its author device's append-only log. The log is the single source of
+// truth; the query tables are projections of it (core/projection.h).
+//
+// An entry is (device_id, seq, prev_hash, hlc, record_id, type, op,
+// body_hash) plus the body. Its hash is BLAKE2b-256 over a fixed binary
+// encoding of those fields (EntryHashInput; docs/entry-log.md gives the
+// bytes), it chains to the previous entry of the same device through
+// prev_hash (32 zero bytes for seq 1), and the device's Ed25519 key signs the
+// hash. The body is covered through body_hash, a BLAKE2b-256 keyed with a
+// random 16-byte body key stored beside it: redaction erases the body *and*
+// its key, so the chain still verifies while the erased text cannot even be
+// confirmed by guessing. Bodies are stored deflate-compressed.
+//
+// hlc is a hybrid logical clock: (unix milliseconds << 16) | counter, never
+// going backwards on one device even if the wall clock does.
+//
+// Types: "session", "commitment", "followup". Ops: "put" (a whole new
+// version of the record), "delete" (a commitment left out by an edit),
+// "redact" (the record must not exist any more; earlier bodies erased).
+#ifndef PALABRE_CORE_ENTRY_LOG_H_
+#define PALABRE_CORE_ENTRY_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/device_key.h"
+#include "platform/status.h"
+
+namespace palabre {
+
+class Database;
+
+inline constexpr char kTypeSession[] = "session";
+inline constexpr char kTypeCommitment[] = "commitment";
+inline constexpr char kTypeFollowUp[] = "followup";
+inline constexpr char kOpPut[] = "put";
+inline constexpr char kOpDelete[] = "delete";
+inline constexpr char kOpRedact[] = "redact";
+
+struct Entry {
+  std::string device_id;  // 32 hex
+  int64_t seq = 0;        // 1, 2, 3, ... per device
+  std::string prev_hash;  // 32 raw bytes
+  int64_t hlc = 0;
+  std::string record_id;  // 32 hex
+  std::string type;
+  std::string op;
+  std::string parent_id;  // session of a commitment, commitment of a
+                          // follow-up, "" otherwise (not signed: an index)
+  std::string body_hash;  // 32 raw bytes
+  std::string hash;       // 32 raw bytes
+  std::string signature;  // 64 raw bytes
+  std::optional<std::string> body;  // JSON text; nullopt once redacted
+  std::string body_key;             // 16 raw bytes; "" once redacted
+};
+
+// A new random record id (32 hex characters).
+std::string NewRecordId();
+
+// The bytes an entry's hash covers, and the hash itself.
+std::string EntryHashInput(const Entry& entry);
+std::string ComputeEntryHash(const Entry& entry);
+// The keyed body hash.
+std::string ComputeBodyHash(std::string_view body_key, std::string_view body);
+
+// The milliseconds part of an hlc value.
+inline int64_t HlcMillis(int64_t hlc) { return hlc >> 16; }
+
+// Appends entries to this device's log. Use inside a transaction: the head
+// (last seq, hash, hlc) is read from the database at construction, so a
+// writer that outlives a rolled-back transaction must not be reused.
+class LogWriter {
+ public:
+  // kFailedPrecondition if the vault has no device key.
+  static StatusOr<LogWriter> Begin(Database& db, const DeviceKey* key);
+
+  // Appends one entry with `body` (JSON text) and returns it as stored.
+  StatusOr<Entry> Append(std::string_view record_id, std::string_view type,
+                         std::string_view op, std::string_view parent_id,
+                         const std::string& body);
+
+ private:
+  LogWriter(Database* db, const DeviceKey* key) : db_(db), key_(key) {}
+  Database* db_;
+  const DeviceKey* key_;
+  int64_t last_seq_ = 0;
+  std::string last_hash_;
+  int64_t last_hlc_ = 0;
+};
+
+// Reads the body of entry (device_id, seq): nullopt if it was redacted.
+// kNotFound if there is no such entry; kDataLoss if it cannot be inflated.
+StatusOr<std::optional<std::string>> ReadEntryBody(Database& db,
+                                                   std::string_view device_id,
+                                                   int64_t seq);
+
+// Erases the bodies (and body keys) of every put/delete entry of
+// `record_id`.
+Status EraseBodies(Database& db, std::string_view record_id);
+
+// Calls `visit` for every entry, in replay order (hlc, device, seq) or, with
+// `by_chain`, by device then seq. Stops at the first error `visit` returns.
+// kDataLoss if a stored body cannot be inflated.
+Status ForEachEntry(Database& db, bool by_chain,
+                    const std::function<Status(const Entry&)>& visit);
+
+// Compression of stored bodies (exposed for tests).
+std::string PackBody(std::string_view body);
+StatusOr<std::string> UnpackBody(std::string_view stored);
+
+}  // namespace palabre
+
+#endif  // PALABRE_CORE_ENTRY_LOG_H_

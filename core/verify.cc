@@ -1,0 +1,185 @@
+// Chain, signature and projection checks (see verify.h).
+#include "core/verify.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "core/database.h"
+#include "core/device_key.h"
+#include "core/entry_log.h"
+#include "core/projection.h"
+#include "core/projection_schema.h"
+
+namespace palabre {
+namespace {
+
+Status Broken(const Entry& e, const std::string& why) {
+  return DataLossError("device " + e.device_id.substr(0, 8) + " seq " +
+                       std::to_string(e.seq) + ": " + why);
+}
+
+// Columns compared per table; participation and concerns are keyed by the
+// session's id, not its row number (which depends on arrival order).
+struct Compared {
+  const char* name;
+  const char* select;  // with %s for the schema
+};
+
+constexpr Compared kCompared[] = {
+    {"sessions",
+     "SELECT id, kind, title, started_at, start_utc, day, country, region, "
+     "commune, participants, device_id, seq, created_at, updated_at FROM "
+     "%s.sessions"},
+    {"participation",
+     "SELECT s.id, p.dimension, p.key, p.count FROM %s.participation p JOIN "
+     "%s.sessions s ON s.num = p.session_num"},
+    {"concerns",
+     "SELECT s.id, c.position, c.category, c.raised_by, c.summary FROM "
+     "%s.concerns c JOIN %s.sessions s ON s.num = c.session_num"},
+    {"commitments",
+     "SELECT id, session_id, position, action, owner, due, status, "
+     "status_date, created_at, updated_at FROM %s.commitments"},
+    {"follow_ups",
+     "SELECT id, commitment_id, status, note, date, hlc, created_at FROM "
+     "%s.follow_ups"},
+    {"redacted", "SELECT record_id, type FROM %s.redacted"},
+    {"full-text index", "SELECT term, doc, cnt FROM temp.vocab_%s"},
+};
+
+std::string ForSchema(const char* pattern, const std::string& schema) {
+  std::string out;
+  for (const char* p = pattern; *p != '\0'; ++p) {
+    if (p[0] == '%' && p[1] == 's') {
+      out += schema;
+      ++p;
+    } else {
+      out += *p;
+    }
+  }
+  return out;
+}
+
+Status CheckChains(Database& db, VerifyReport& report) {
+  // Records with a redact entry: their earlier bodies may be erased.
+  std::set<std::string> redacted;
+  {
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement stmt, db.Prepare("SELECT DISTINCT record_id FROM "
+                                   "log_entries WHERE op = 'redact'"));
+    while (true) {
+      PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      redacted.insert(stmt.ColumnText(0));
+    }
+  }
+  std::string device;
+  std::string public_key;
+  int64_t expected_seq = 0;
+  std::string expected_prev;
+  return ForEachEntry(db, /*by_chain=*/true, [&](const Entry& e) -> Status {
+    ++report.entries;
+    if (e.device_id != device) {
+      device = e.device_id;
+      ++report.devices;
+      StatusOr<std::string> key = LoadPublicKey(db, device);
+      if (!key.ok()) return Broken(e, "unknown device (no public key)");
+      public_key = *key;
+      expected_seq = 1;
+      expected_prev.assign(32, '\0');
+    }
+    if (e.seq != expected_seq) {
+      return Broken(e, "expected seq " + std::to_string(expected_seq) +
+                           " (an entry is missing)");
+    }
+    if (e.prev_hash != expected_prev) {
+      return Broken(e, "does not chain to the entry before it");
+    }
+    if (ComputeEntryHash(e) != e.hash) {
+      return Broken(e, "its fields do not match its hash");
+    }
+    if (!VerifySignature(public_key, e.hash, e.signature)) {
+      return Broken(e, "signature does not verify");
+    }
+    if (e.body.has_value()) {
+      if (ComputeBodyHash(e.body_key, *e.body) != e.body_hash) {
+        return Broken(e, "body does not match its hash");
+      }
+    } else if (e.op == kOpRedact || redacted.count(e.record_id) == 0) {
+      return Broken(e, "body missing without a redaction");
+    }
+    expected_seq = e.seq + 1;
+    expected_prev = e.hash;
+    return Status::Ok();
+  });
+}
+
+Status RebuildAndCompare(Database& db) {
+  PALABRE_RETURN_IF_ERROR(db.Exec(PALABRE_PROJECTION_DDL("temp")));
+  Projection rebuilt(db, "temp");
+  PALABRE_RETURN_IF_ERROR(
+      ForEachEntry(db, /*by_chain=*/false, [&](const Entry& e) -> Status {
+        Status status = rebuilt.Apply(e);
+        if (!status.ok()) return Broken(e, status.message());
+        return Status::Ok();
+      }));
+  PALABRE_RETURN_IF_ERROR(rebuilt.Flush());
+  PALABRE_RETURN_IF_ERROR(db.Exec(
+      "CREATE VIRTUAL TABLE temp.vocab_main USING "
+      "fts5vocab(main, sessions_fts, row);"
+      "CREATE VIRTUAL TABLE temp.vocab_temp USING "
+      "fts5vocab(temp, sessions_fts, row);"));
+  for (const Compared& c : kCompared) {
+    const std::string stored = ForSchema(c.select, "main");
+    const std::string fresh = ForSchema(c.select, "temp");
+    PALABRE_ASSIGN_OR_RETURN(
+        int64_t missing,
+        db.QueryInt("SELECT count(*) FROM (" + fresh + " EXCEPT " + stored +
+                    ")"));
+    PALABRE_ASSIGN_OR_RETURN(
+        int64_t extra, db.QueryInt("SELECT count(*) FROM (" + stored +
+                                   " EXCEPT " + fresh + ")"));
+    if (missing != 0 || extra != 0) {
+      return DataLossError(std::string("the stored ") + c.name +
+                           " differ from what the log gives (" +
+                           std::to_string(missing) + " rows missing, " +
+                           std::to_string(extra) + " rows extra)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status DropTemp(Database& db) {
+  return db.Exec(
+      "DROP TABLE IF EXISTS temp.vocab_main;"
+      "DROP TABLE IF EXISTS temp.vocab_temp;"
+      "DROP TABLE IF EXISTS temp.sessions_fts;"
+      "DROP TABLE IF EXISTS temp.sessions;"
+      "DROP TABLE IF EXISTS temp.participation;"
+      "DROP TABLE IF EXISTS temp.concerns;"
+      "DROP TABLE IF EXISTS temp.commitments;"
+      "DROP TABLE IF EXISTS temp.follow_ups;"
+      "DROP TABLE IF EXISTS temp.redacted;");
+}
+
+}  // namespace
+
+StatusOr<VerifyReport> VerifyRecords(Database& db) {
+  VerifyReport report;
+  PALABRE_RETURN_IF_ERROR(CheckChains(db, report));
+  PALABRE_RETURN_IF_ERROR(DropTemp(db));
+  Status status = RebuildAndCompare(db);
+  PALABRE_RETURN_IF_ERROR(DropTemp(db));
+  PALABRE_RETURN_IF_ERROR(status);
+  PALABRE_ASSIGN_OR_RETURN(report.sessions,
+                           db.QueryInt("SELECT count(*) FROM sessions"));
+  PALABRE_ASSIGN_OR_RETURN(report.commitments,
+                           db.QueryInt("SELECT count(*) FROM commitments"));
+  PALABRE_ASSIGN_OR_RETURN(report.follow_ups,
+                           db.QueryInt("SELECT count(*) FROM follow_ups"));
+  PALABRE_ASSIGN_OR_RETURN(report.redacted,
+                           db.QueryInt("SELECT count(*) FROM redacted"));
+  return report;
+}
+
+}  // namespace palabre
