@@ -104,14 +104,8 @@ Status RunExport(Context& ctx, const ExportOptions& o) {
 Status RunImport(Context& ctx, const std::string& file) {
   PALABRE_ASSIGN_OR_RETURN(std::string text,
                            ReadInputText(file, kMaxImportBytes));
-  if (text.size() > kMaxImportBytes) {
-    return InvalidArgumentError(file + ": larger than the " +
-                                std::to_string(kMaxImportBytes >> 20) +
-                                " MiB an import may be");
-  }
-  // ParseJsonText applies the record-file guards; an export may be larger
-  // than one record file, so its size was checked above.
-  PALABRE_ASSIGN_OR_RETURN(json document, ParseJsonText(text, "export file"));
+  PALABRE_ASSIGN_OR_RETURN(
+      json document, ParseJsonText(text, "export file", kMaxImportBytes));
   text.clear();
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(ImportResult r, open.store->Import(document));

@@ -144,9 +144,11 @@ StatusOr<std::vector<SessionInput>> ParseSessionsText(std::string_view text);
 
 // Parses JSON text with the same guards as ParseSessionsText (size, UTF-8,
 // syntax, duplicate keys, depth) without interpreting it. `what` names the
-// input in messages ("export file").
-StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
-                                       std::string_view what);
+// input in messages ("export file"); `max_bytes` replaces the size limit
+// (an export of a whole vault may be larger than one record file).
+StatusOr<nlohmann::json> ParseJsonText(
+    std::string_view text, std::string_view what,
+    std::size_t max_bytes = kMaxRecordFileBytes);
 
 // A follow-up on a commitment: a dated status change with an optional note.
 struct FollowUpInput {

@@ -99,13 +99,18 @@ std::optional<std::size_t> TooDeep(std::string_view text) {
   return std::nullopt;
 }
 
-// nlohmann's parse error text without its "[json.exception...] parse error
-// at line L, column C: " head and without the "last read: '...'" part,
-// which would quote the input.
+// The reason in nlohmann's parse error text, without its
+// "[json.exception...] parse error at line L, column C: syntax error while
+// parsing X - " head and without the "last read: '...'" part, which would
+// quote the input.
 std::string SyntaxReason(std::string_view what) {
-  std::size_t start = what.find("syntax error");
-  if (start == std::string_view::npos) return "syntax error";
+  // "... syntax error while parsing value - unexpected ','; expected ...":
+  // the part after " - " says what went wrong.
+  const std::size_t start = what.find("syntax error");
+  if (start == std::string_view::npos) return "not valid JSON";
   std::string reason(what.substr(start));
+  const std::size_t dash = reason.find(" - ");
+  if (dash != std::string::npos) reason.erase(0, dash + 3);
   constexpr std::string_view kLastRead = "; last read: '";
   const std::size_t last_read = reason.find(kLastRead);
   if (last_read != std::string::npos) {
@@ -141,11 +146,12 @@ std::string FramePath(const std::vector<Frame>& frames) {
   return path;
 }
 
-Status Guarded(std::string_view text, json* out) {
-  if (text.size() > kMaxRecordFileBytes) {
+Status Guarded(std::string_view text, std::size_t max_bytes, json* out) {
+  if (text.size() > max_bytes) {
     return InvalidArgumentError(
         "too large: " + std::to_string(text.size()) + " bytes (at most " +
-        std::to_string(kMaxRecordFileBytes) + " bytes, 16 MiB)");
+        std::to_string(max_bytes) + " bytes, " +
+        std::to_string(max_bytes >> 20) + " MiB)");
   }
   std::string_view body = text;
   if (body.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
@@ -230,9 +236,10 @@ Status Guarded(std::string_view text, json* out) {
 }  // namespace
 
 StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
-                                       std::string_view what) {
+                                       std::string_view what,
+                                       std::size_t max_bytes) {
   json value;
-  const Status status = Guarded(text, &value);
+  const Status status = Guarded(text, max_bytes, &value);
   if (!status.ok()) {
     return what.empty() ? status : status.WithContext(what);
   }
