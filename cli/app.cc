@@ -73,7 +73,8 @@ int RunCliOrThrow(int argc, char** argv) {
       AddInitCommand(app),    AddStatusCommand(app), AddPassphraseCommand(app),
       AddRecoverCommand(app), AddWipeCommand(app),   AddLockCommand(app),
       AddSessionCommand(app), AddCommitmentCommand(app),
-      AddVerifyCommand(app),  AddExportCommand(app), AddImportCommand(app)};
+      AddVerifyCommand(app),  AddExportCommand(app), AddImportCommand(app),
+      AddBriefCommand(app),   AddReportCommand(app)};
 
   try {
     app.parse(argc, argv);

@@ -54,6 +54,8 @@ Command AddCommitmentCommand(CLI::App& parent);
 Command AddVerifyCommand(CLI::App& parent);
 Command AddExportCommand(CLI::App& parent);
 Command AddImportCommand(CLI::App& parent);
+Command AddBriefCommand(CLI::App& parent);
+Command AddReportCommand(CLI::App& parent);
 
 }  // namespace palabre::cli
 

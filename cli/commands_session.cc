@@ -36,6 +36,14 @@ void PrintAdded(const AddedSession& added) {
   std::cout << '\n';
 }
 
+// True if the JSON text is an array (its first non-blank character, after a
+// byte-order mark, is '[').
+bool StartsWithArray(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '[';
+}
+
 struct AddOptions {
   std::string file;
 };
@@ -63,9 +71,7 @@ Status RunAdd(Context& ctx, const AddOptions& o) {
                            ReadInputText(o.file, kMaxRecordFileBytes));
   PALABRE_ASSIGN_OR_RETURN(std::vector<SessionInput> sessions,
                            ParseSessionsText(text));
-  const bool is_array = !text.empty() &&
-                        text.find_first_not_of(" \t\r\n") != std::string::npos &&
-                        text[text.find_first_not_of(" \t\r\n")] == '[';
+  const bool is_array = StartsWithArray(text);
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(std::vector<AddedSession> added,
                            open.store->AddSessions(sessions));
@@ -135,7 +141,7 @@ Status RunEdit(Context& ctx, const std::string& id, const std::string& file) {
                            ReadInputText(file, kMaxRecordFileBytes));
   PALABRE_ASSIGN_OR_RETURN(std::vector<SessionInput> sessions,
                            ParseSessionsText(text));
-  if (sessions.size() != 1) {
+  if (sessions.size() != 1 || StartsWithArray(text)) {
     return InvalidArgumentError(
         "session edit takes one session (a JSON object), not an array");
   }
@@ -206,7 +212,13 @@ Command AddSessionCommand(CLI::App& parent) {
                    "Full-text search over every text field: every word must "
                    "match (as a word prefix); accents do not matter");
   list->add_option("--limit", f.limit, "At most N sessions")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            return !value.empty() && value[0] != '-'
+                       ? std::string()
+                       : std::string("must be 0 or more");
+          },
+          "N >= 0"));
   list->footer(CommandFooter(
       "One line per session: short id, date, kind, place, title and the\n"
       "number of open commitments. --json prints one JSON array of the full\n"

@@ -13,6 +13,9 @@ namespace {
 
 Status RunVerify(Context& ctx) {
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
+  // Every page first (indexes and tables no query touches included), then
+  // the log and the projections.
+  PALABRE_RETURN_IF_ERROR(open.vault->CheckIntegrity());
   PALABRE_ASSIGN_OR_RETURN(VerifyReport r, VerifyRecords(open.vault->db()));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   if (ctx.json) {
@@ -39,7 +42,8 @@ Command AddVerifyCommand(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "verify", "Check every signature and chain, and the tables against the log");
   app->footer(CommandFooter(
-      "Re-checks every device's chain (sequence, hashes, Ed25519 signatures,\n"
+      "Reads and authenticates every page of the vault, then re-checks\n"
+      "every device's chain (sequence, hashes, Ed25519 signatures,\n"
       "bodies), rebuilds every table and the search index from the log in\n"
       "memory and compares them with the stored ones. Prints \"ok\" with the\n"
       "counts, or names the first broken entry by device and sequence number\n"

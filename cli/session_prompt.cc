@@ -89,8 +89,10 @@ class Form {
 
   StatusOr<bool> YesNo(const std::string& question, bool fallback) {
     while (true) {
-      PALABRE_ASSIGN_OR_RETURN(std::string answer,
-                               Ask(question + (fallback ? " (Y/n)" : " (y/N)")));
+      StatusOr<std::string> asked =
+          Ask(question + (fallback ? " (Y/n)" : " (y/N)"));
+      if (!asked.ok()) return asked.status();
+      const std::string& answer = *asked;
       if (answer.empty()) return fallback;
       if (answer == "y" || answer == "Y" || answer == "yes") return true;
       if (answer == "n" || answer == "N" || answer == "no") return false;

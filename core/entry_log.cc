@@ -57,8 +57,9 @@ Entry ReadRow(const Statement& stmt, Status* status) {
   if (!stmt.ColumnIsNull(11)) {
     StatusOr<std::string> body = UnpackBody(stmt.ColumnText(11));
     if (!body.ok()) {
-      *status = body.status().WithContext("entry " + e.device_id.substr(0, 8) +
-                                          " #" + std::to_string(e.seq));
+      *status = DataLossError("device " + e.device_id.substr(0, 8) +
+                              " seq " + std::to_string(e.seq) + ": " +
+                              body.status().message());
     } else {
       e.body = std::move(*body);
     }

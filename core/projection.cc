@@ -5,12 +5,14 @@
 
 #include "core/database.h"
 #include "core/record.h"
+#include "core/text_fold.h"
 
 namespace palabre {
 namespace {
 
 std::string EntryName(const Entry& e) {
-  return "entry " + e.device_id.substr(0, 8) + " #" + std::to_string(e.seq);
+  return "device " + e.device_id.substr(0, 8) + " seq " +
+         std::to_string(e.seq);
 }
 
 StatusOr<nlohmann::json> BodyJson(const Entry& e) {
@@ -38,6 +40,10 @@ std::string Projection::T(std::string_view table) const {
 Status Projection::Apply(const Entry& e) {
   if (e.op == kOpRedact) return ApplyRedact(e);
   if (!e.body.has_value()) return Status::Ok();  // redacted later
+  // A redacted record stays gone: a later put or delete (which the store
+  // refuses, but another device could send) is ignored, here and on replay.
+  PALABRE_ASSIGN_OR_RETURN(bool redacted, IsRedacted(e.record_id));
+  if (redacted) return Status::Ok();
   if (e.type == kTypeSession) return ApplySession(e);
   if (e.type == kTypeCommitment) return ApplyCommitment(e);
   if (e.type == kTypeFollowUp) return ApplyFollowUp(e);
@@ -70,7 +76,8 @@ Status Projection::ApplySession(const Entry& e) {
                     " SET kind = ?, title = ?, started_at = ?, start_utc = ?,"
                     " day = ?, country = ?, region = ?, commune = ?,"
                     " participants = ?, device_id = ?, seq = ?,"
-                    " updated_at = ? WHERE num = ?"));
+                    " updated_at = ?, region_key = ?, commune_key = ?"
+                    " WHERE num = ?"));
     PALABRE_RETURN_IF_ERROR(update.BindText(1, s.kind));
     PALABRE_RETURN_IF_ERROR(update.BindText(2, s.title));
     PALABRE_RETURN_IF_ERROR(update.BindText(3, s.started_at));
@@ -83,7 +90,9 @@ Status Projection::ApplySession(const Entry& e) {
     PALABRE_RETURN_IF_ERROR(update.BindText(10, e.device_id));
     PALABRE_RETURN_IF_ERROR(update.BindInt(11, e.seq));
     PALABRE_RETURN_IF_ERROR(update.BindText(12, now));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(13, num));
+    PALABRE_RETURN_IF_ERROR(update.BindText(13, FoldForMatch(s.region)));
+    PALABRE_RETURN_IF_ERROR(update.BindText(14, FoldForMatch(s.commune)));
+    PALABRE_RETURN_IF_ERROR(update.BindInt(15, num));
     PALABRE_RETURN_IF_ERROR(update.Run());
     for (const char* table : {"participation", "concerns"}) {
       PALABRE_ASSIGN_OR_RETURN(
@@ -98,8 +107,8 @@ Status Projection::ApplySession(const Entry& e) {
         db_.Prepare("INSERT INTO " + T("sessions") +
                     " (id, kind, title, started_at, start_utc, day, country,"
                     " region, commune, participants, device_id, seq,"
-                    " created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    " created_at, updated_at, region_key, commune_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     PALABRE_RETURN_IF_ERROR(insert.BindText(1, e.record_id));
     PALABRE_RETURN_IF_ERROR(insert.BindText(2, s.kind));
     PALABRE_RETURN_IF_ERROR(insert.BindText(3, s.title));
@@ -114,6 +123,8 @@ Status Projection::ApplySession(const Entry& e) {
     PALABRE_RETURN_IF_ERROR(insert.BindInt(12, e.seq));
     PALABRE_RETURN_IF_ERROR(insert.BindText(13, now));
     PALABRE_RETURN_IF_ERROR(insert.BindText(14, now));
+    PALABRE_RETURN_IF_ERROR(insert.BindText(15, FoldForMatch(s.region)));
+    PALABRE_RETURN_IF_ERROR(insert.BindText(16, FoldForMatch(s.commune)));
     PALABRE_RETURN_IF_ERROR(insert.Run());
     PALABRE_ASSIGN_OR_RETURN(num, db_.QueryInt("SELECT last_insert_rowid()"));
     touched_.emplace(num, std::string());
@@ -184,22 +195,24 @@ Status Projection::ApplyCommitment(const Entry& e) {
         Statement update,
         db_.Prepare("UPDATE " + T("commitments") +
                     " SET session_id = ?, position = ?, action = ?, owner = ?,"
-                    " due = ?, updated_at = ? WHERE id = ?"));
+                    " due = ?, updated_at = ?, owner_key = ? WHERE id = ?"));
     PALABRE_RETURN_IF_ERROR(update.BindText(1, c.session_id));
     PALABRE_RETURN_IF_ERROR(update.BindInt(2, c.position));
     PALABRE_RETURN_IF_ERROR(update.BindText(3, c.commitment.action));
     PALABRE_RETURN_IF_ERROR(update.BindText(4, c.commitment.owner));
     PALABRE_RETURN_IF_ERROR(update.BindText(5, c.commitment.due));
     PALABRE_RETURN_IF_ERROR(update.BindText(6, now));
-    PALABRE_RETURN_IF_ERROR(update.BindText(7, e.record_id));
+    PALABRE_RETURN_IF_ERROR(
+        update.BindText(7, FoldForMatch(c.commitment.owner)));
+    PALABRE_RETURN_IF_ERROR(update.BindText(8, e.record_id));
     return update.Run();
   }
   PALABRE_ASSIGN_OR_RETURN(
       Statement insert,
       db_.Prepare("INSERT INTO " + T("commitments") +
                   " (id, session_id, position, action, owner, due, status,"
-                  " status_date, created_at, updated_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, 'open', '', ?, ?)"));
+                  " status_date, created_at, updated_at, owner_key)"
+                  " VALUES (?, ?, ?, ?, ?, ?, 'open', '', ?, ?, ?)"));
   PALABRE_RETURN_IF_ERROR(insert.BindText(1, e.record_id));
   PALABRE_RETURN_IF_ERROR(insert.BindText(2, c.session_id));
   PALABRE_RETURN_IF_ERROR(insert.BindInt(3, c.position));
@@ -208,6 +221,8 @@ Status Projection::ApplyCommitment(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(insert.BindText(6, c.commitment.due));
   PALABRE_RETURN_IF_ERROR(insert.BindText(7, now));
   PALABRE_RETURN_IF_ERROR(insert.BindText(8, now));
+  PALABRE_RETURN_IF_ERROR(
+      insert.BindText(9, FoldForMatch(c.commitment.owner)));
   PALABRE_RETURN_IF_ERROR(insert.Run());
   // Follow-ups may have arrived before the commitment (another device's).
   return RefreshCommitmentStatus(e.record_id);
@@ -295,6 +310,14 @@ Status Projection::ApplyRedact(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(mark.BindText(1, e.record_id));
   PALABRE_RETURN_IF_ERROR(mark.BindText(2, e.type));
   return mark.Run();
+}
+
+StatusOr<bool> Projection::IsRedacted(std::string_view record_id) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement find, db_.Prepare("SELECT 1 FROM " + T("redacted") +
+                                  " WHERE record_id = ?"));
+  PALABRE_RETURN_IF_ERROR(find.BindText(1, record_id));
+  return find.Step();
 }
 
 Status Projection::RefreshCommitmentStatus(std::string_view commitment_id) {

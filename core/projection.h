@@ -34,8 +34,9 @@ class Projection {
       : db_(db), schema_(std::move(schema)) {}
 
   // Applies one entry. An entry whose body was redacted is skipped (its
-  // record's redact entry follows). kDataLoss if a body is not a valid
-  // record of its type, naming the entry.
+  // record's redact entry follows), and so is a put or delete on a record
+  // already redacted. kDataLoss if a body is not a valid record of its
+  // type, naming the entry.
   Status Apply(const Entry& entry);
 
   // Brings the full-text index up to date for every session touched since
@@ -54,6 +55,7 @@ class Projection {
   // Notes session `id` as touched, remembering the text indexed for it now.
   Status Touch(std::string_view session_id);
   Status RefreshCommitmentStatus(std::string_view commitment_id);
+  StatusOr<bool> IsRedacted(std::string_view record_id);
   std::string T(std::string_view table) const;  // schema-qualified name
 
   Database& db_;

@@ -7,7 +7,8 @@
 //
 //   sessions       one row per live session; `seq`/`device_id` point at the
 //                  log entry holding its current body; `num` is the
-//                  full-text index's rowid
+//                  full-text index's rowid; `*_key` are FoldForMatch'ed
+//                  (core/text_fold.h) for case- and accent-blind filters
 //   participation  per-session counts by dimension (group, sex, age)
 //   concerns       per-session concerns (category, raised_by, summary)
 //   commitments    one row per live commitment, status = latest follow-up's
@@ -30,6 +31,8 @@
   "  country TEXT NOT NULL COLLATE NOCASE,"                                  \
   "  region TEXT NOT NULL COLLATE NOCASE,"                                   \
   "  commune TEXT NOT NULL COLLATE NOCASE,"                                  \
+  "  region_key TEXT NOT NULL,"                                              \
+  "  commune_key TEXT NOT NULL,"                                             \
   "  participants INTEGER NOT NULL,"                                         \
   "  device_id TEXT NOT NULL,"                                               \
   "  seq INTEGER NOT NULL,"                                                  \
@@ -38,7 +41,7 @@
   ");"                                                                       \
   "CREATE INDEX " S ".sessions_by_day ON sessions(day DESC, start_utc DESC);" \
   "CREATE INDEX " S ".sessions_by_place"                                     \
-  "  ON sessions(country, region, day DESC, start_utc DESC);"               \
+  "  ON sessions(country, region_key, day DESC, start_utc DESC);"               \
   "CREATE TABLE " S ".participation ("                                       \
   "  session_num INTEGER NOT NULL,"                                          \
   "  dimension TEXT NOT NULL,"                                               \
@@ -60,6 +63,7 @@
   "  position INTEGER NOT NULL,"                                             \
   "  action TEXT NOT NULL,"                                                  \
   "  owner TEXT NOT NULL,"                                                   \
+  "  owner_key TEXT NOT NULL,"                                               \
   "  due TEXT NOT NULL,"                                                     \
   "  status TEXT NOT NULL,"                                                  \
   "  status_date TEXT NOT NULL,"                                             \

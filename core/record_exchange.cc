@@ -154,15 +154,17 @@ StatusOr<ImportResult> RecordStore::Import(const json& document) {
   if (!document.is_object()) {
     return InvalidArgumentError("export file: must be a JSON object");
   }
+  if (!document.contains("format") || document["format"] != kExportFormat) {
+    return InvalidArgumentError(std::string("format: must be \"") +
+                                kExportFormat +
+                                "\" (palabre import takes a palabre export; "
+                                "add a session file with session add)");
+  }
   for (auto it = document.begin(); it != document.end(); ++it) {
     if (it.key() != "format" && it.key() != "exported_at" &&
         it.key() != "sessions") {
       return InvalidArgumentError(it.key() + ": unknown field");
     }
-  }
-  if (!document.contains("format") || document["format"] != kExportFormat) {
-    return InvalidArgumentError(std::string("format: must be \"") +
-                                kExportFormat + "\" (a palabre export)");
   }
   if (!document.contains("sessions") || !document["sessions"].is_array()) {
     return InvalidArgumentError("sessions: must be an array");

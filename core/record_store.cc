@@ -11,6 +11,7 @@
 #include "core/entry_log.h"
 #include "core/projection.h"
 #include "core/record_write.h"
+#include "core/text_fold.h"
 #include "core/vault.h"
 #include "platform/clock.h"
 
@@ -408,8 +409,8 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
   if (!f.to.empty()) add("s.day <=", f.to);
   if (!f.kind.empty()) add("s.kind =", f.kind);
   if (!f.country.empty()) add("s.country =", f.country);
-  if (!f.region.empty()) add("s.region =", f.region);
-  if (!f.commune.empty()) add("s.commune =", f.commune);
+  if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
+  if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
   if (!f.text.empty()) {
     const std::string query = FtsQuery(f.text);
     if (query.empty()) return std::vector<SessionSummary>();
@@ -462,17 +463,17 @@ StatusOr<std::vector<CommitmentView>> RecordStore::ListCommitments(
   }
   if (!f.owner.empty()) {
     std::string pattern = "%";
-    for (char c : f.owner) {
+    for (char c : FoldForMatch(f.owner)) {
       if (c == '%' || c == '_' || c == '\\') pattern += '\\';
       pattern += c;
     }
     pattern += '%';
-    add("c.owner LIKE", pattern);
+    add("c.owner_key LIKE", pattern);
     where += " ESCAPE '\\'";
   }
   if (!f.country.empty()) add("s.country =", f.country);
-  if (!f.region.empty()) add("s.region =", f.region);
-  if (!f.commune.empty()) add("s.commune =", f.commune);
+  if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
+  if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
   return QueryCommitments(*db_, where, params, f.today,
                           "c.due = '', c.due, s.day, c.session_id, "
                           "c.position");

@@ -10,6 +10,17 @@ StatusOr<Entry> RecordWrite::Put(std::string_view record_id,
                                  std::string_view type, std::string_view op,
                                  std::string_view parent,
                                  const nlohmann::json& body) {
+  if (op != kOpRedact) {
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement find,
+        db_.Prepare("SELECT 1 FROM redacted WHERE record_id = ?"));
+    PALABRE_RETURN_IF_ERROR(find.BindText(1, record_id));
+    PALABRE_ASSIGN_OR_RETURN(bool redacted, find.Step());
+    if (redacted) {
+      return InvalidArgumentError("record " + std::string(record_id.substr(0, 8)) +
+                                  " was redacted; it cannot be written again");
+    }
+  }
   PALABRE_ASSIGN_OR_RETURN(
       Entry e, log_.Append(record_id, type, op, parent,
                            body.dump(-1, ' ', false,

@@ -21,9 +21,10 @@ class Database;
 class RecordWrite {
  public:
   RecordWrite(LogWriter log, Database& db)
-      : log_(std::move(log)), projection_(db, "main") {}
+      : db_(db), log_(std::move(log)), projection_(db, "main") {}
 
   // Appends one entry (body serialized compactly) and applies it.
+  // kInvalidArgument for a put or delete on a redacted record.
   StatusOr<Entry> Put(std::string_view record_id, std::string_view type,
                       std::string_view op, std::string_view parent,
                       const nlohmann::json& body);
@@ -31,6 +32,7 @@ class RecordWrite {
   Status Flush() { return projection_.Flush(); }
 
  private:
+  Database& db_;
   LogWriter log_;
   Projection projection_;
 };

@@ -1,0 +1,328 @@
+// The entry log (core/entry_log.h): what the store appends is a chain per
+// device (seq 1..n, each prev_hash the hash before, 32 zero bytes first),
+// each hash recomputes from its fields and is signed by the device key, a
+// change to any hashed field breaks hash and signature, body hashes are
+// keyed, the hybrid clock only moves forward, stored bodies round-trip
+// through compression and garbage is refused as kDataLoss.
+#include "core/entry_log.h"
+
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/device_key.h"
+#include "platform/clock.h"
+#include "tests/core/records_fixture_util.h"
+
+namespace palabre::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string Flip(std::string bytes, std::size_t at) {
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);
+  return bytes;
+}
+
+// Another hex digit in place of the one at `at`.
+std::string OtherHex(std::string hex, std::size_t at) {
+  hex[at] = hex[at] == '0' ? '1' : '0';
+  return hex;
+}
+
+TEST_CASE("appended entries form a signed chain per device", "[records][log]") {
+  RecordsFixture f;
+  const auto added = f.Add(ThreeSessions());
+  f.FollowUp(added[0].commitments[0], "in_progress", "2026-04-01", "Début.");
+  f.Edit(added[1].session, ThreeSessions()[1]);
+
+  const std::vector<Entry> entries = AllEntries(f.db());
+  // 3 sessions + 3 commitments, a follow-up, an edited session.
+  REQUIRE(entries.size() == 8);
+  auto key = LoadDeviceKey(f.db());
+  REQUIRE(key.ok());
+  auto public_key = LoadPublicKey(f.db(), key->device_id);
+  REQUIRE(public_key.ok());
+  CHECK(*public_key == key->public_key);
+  CHECK(DeviceIdFor(key->public_key) == key->device_id);
+
+  const std::string zeros(32, '\0');
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    INFO("entry " << i);
+    CHECK(e.device_id == key->device_id);
+    CHECK(e.seq == static_cast<int64_t>(i) + 1);
+    CHECK(e.prev_hash == (i == 0 ? zeros : entries[i - 1].hash));
+    CHECK(e.hash.size() == 32);
+    CHECK(ComputeEntryHash(e) == e.hash);
+    CHECK(e.signature.size() == kSignatureBytes);
+    CHECK(VerifySignature(*public_key, e.hash, e.signature));
+    REQUIRE(e.body.has_value());
+    CHECK(e.body_key.size() == 16);
+    CHECK(ComputeBodyHash(e.body_key, *e.body) == e.body_hash);
+    CHECK(e.op == kOpPut);
+    CHECK(e.record_id.size() == 32);
+    if (i > 0) CHECK(e.hlc > entries[i - 1].hlc);
+  }
+  // Types and parents: the session first, then its commitments.
+  CHECK(entries[0].type == kTypeSession);
+  CHECK(entries[0].record_id == added[0].session);
+  CHECK(entries[0].parent_id.empty());
+  CHECK(entries[1].type == kTypeCommitment);
+  CHECK(entries[1].record_id == added[0].commitments[0]);
+  CHECK(entries[1].parent_id == added[0].session);
+  CHECK(entries[6].type == kTypeFollowUp);
+  CHECK(entries[6].parent_id == added[0].commitments[0]);
+  CHECK(entries[7].record_id == added[1].session);
+}
+
+TEST_CASE("a change to any hashed field breaks the hash and the signature",
+          "[records][log]") {
+  RecordsFixture f;
+  f.AddOne(ThreeSessions()[0]);
+  const std::vector<Entry> entries = AllEntries(f.db());
+  REQUIRE(entries.size() == 3);
+  const Entry& original = entries[1];  // a commitment: non-empty parent
+  auto public_key = LoadPublicKey(f.db(), original.device_id);
+  REQUIRE(public_key.ok());
+  REQUIRE(VerifySignature(*public_key, original.hash, original.signature));
+
+  struct Mutation {
+    const char* field;
+    std::function<void(Entry&)> apply;
+  };
+  const std::vector<Mutation> mutations = {
+      {"device_id", [](Entry& e) { e.device_id = OtherHex(e.device_id, 31); }},
+      {"seq", [](Entry& e) { e.seq += 1; }},
+      {"prev_hash", [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 0); }},
+      {"prev_hash last byte",
+       [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 31); }},
+      {"hlc", [](Entry& e) { e.hlc += 1; }},
+      {"record_id", [](Entry& e) { e.record_id = OtherHex(e.record_id, 0); }},
+      {"type", [](Entry& e) { e.type = kTypeSession; }},
+      {"op", [](Entry& e) { e.op = kOpRedact; }},
+      {"body_hash", [](Entry& e) { e.body_hash = Flip(e.body_hash, 17); }},
+  };
+  for (const Mutation& m : mutations) {
+    INFO("field " << m.field);
+    Entry changed = original;
+    m.apply(changed);
+    const std::string hash = ComputeEntryHash(changed);
+    CHECK(hash != original.hash);
+    CHECK_FALSE(VerifySignature(*public_key, hash, original.signature));
+  }
+  // Every single byte of the hash input counts.
+  const std::string input = EntryHashInput(original);
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    const std::string flipped = Flip(input, i);
+    unsigned char hash[32];
+    crypto_generichash(hash, sizeof hash,
+                       reinterpret_cast<const unsigned char*>(flipped.data()),
+                       flipped.size(), nullptr, 0);
+    const std::string h(reinterpret_cast<const char*>(hash), sizeof hash);
+    INFO("byte " << i);
+    CHECK_FALSE(VerifySignature(*public_key, h, original.signature));
+  }
+  // A flipped signature, or another device's key, does not verify.
+  CHECK_FALSE(
+      VerifySignature(*public_key, original.hash, Flip(original.signature, 5)));
+  unsigned char other_pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char other_sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair(other_pk, other_sk);
+  CHECK_FALSE(VerifySignature(
+      std::string(reinterpret_cast<const char*>(other_pk), sizeof other_pk),
+      original.hash, original.signature));
+  // parent_id is an index, not signed: changing it leaves the hash.
+  Entry reparented = original;
+  reparented.parent_id = std::string(32, 'f');
+  CHECK(ComputeEntryHash(reparented) == original.hash);
+}
+
+TEST_CASE("the body hash is keyed: the same body under two keys differs",
+          "[records][log]") {
+  const std::string body = R"({"title":"Réunion"})";
+  const std::string key_a(16, 'a');
+  const std::string key_b(16, 'b');
+  CHECK(ComputeBodyHash(key_a, body) == ComputeBodyHash(key_a, body));
+  CHECK(ComputeBodyHash(key_a, body) != ComputeBodyHash(key_b, body));
+  CHECK(ComputeBodyHash(key_a, body) != ComputeBodyHash(key_a, body + " "));
+  CHECK(ComputeBodyHash(key_a, body).size() == 32);
+  // Without the key the stored hash cannot be confirmed by guessing.
+  unsigned char plain[32];
+  crypto_generichash(plain, sizeof plain,
+                     reinterpret_cast<const unsigned char*>(body.data()),
+                     body.size(), nullptr, 0);
+  CHECK(ComputeBodyHash(key_a, body) !=
+        std::string(reinterpret_cast<const char*>(plain), sizeof plain));
+
+  // The store draws a fresh key per entry: one session added twice has two
+  // bodies alike and two different body hashes.
+  RecordsFixture f;
+  const json gori = ThreeSessions()[2];
+  f.Add({gori, gori});
+  const std::vector<Entry> entries = AllEntries(f.db());
+  REQUIRE(entries.size() == 2);
+  CHECK(*entries[0].body == *entries[1].body);
+  CHECK(entries[0].body_key != entries[1].body_key);
+  CHECK(entries[0].body_hash != entries[1].body_hash);
+}
+
+TEST_CASE("stored bodies round-trip through PackBody and UnpackBody",
+          "[records][log]") {
+  std::string random(100000, '\0');
+  randombytes_buf(random.data(), random.size());
+  std::string large;
+  while (large.size() < (3 << 20)) {
+    large += R"({"summary":"Contrôles au poste nord, عودة النازحين"},)";
+  }
+  struct Case {
+    const char* name;
+    std::string body;
+    bool shrinks;  // a compressible body is stored smaller
+  };
+  const std::vector<Case> cases = {
+      {"empty", "", false},
+      {"one byte", "x", false},
+      {"63 bytes", std::string(63, 'a'), false},
+      {"64 bytes", std::string(64, 'a'), true},
+      {"embedded NULs", std::string("a\0b\0c", 5), false},
+      {"UTF-8 JSON", R"({"title":"სოფლის შეხვედრა — sécurité"})", false},
+      {"3 MiB repetitive", large, true},
+      {"100 kB random", random, false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const std::string packed = PackBody(c.body);
+    auto unpacked = UnpackBody(packed);
+    INFO(unpacked.status().ToString());
+    REQUIRE(unpacked.ok());
+    CHECK(*unpacked == c.body);
+    // Never more than one byte of overhead, much less when it compresses.
+    CHECK(packed.size() <= c.body.size() + 1);
+    if (c.shrinks) CHECK(packed.size() < c.body.size() / 2);
+  }
+}
+
+TEST_CASE("UnpackBody refuses garbage with kDataLoss", "[records][log]") {
+  const std::string valid = PackBody(std::string(1000, 'z'));
+  REQUIRE(valid[0] == 1);  // zlib
+  std::string bigger_size = valid;
+  bigger_size[4] = static_cast<char>(bigger_size[4] + 1);
+  std::string smaller_size = valid;
+  smaller_size[4] = static_cast<char>(smaller_size[4] - 1);
+  std::string huge_size = valid;
+  huge_size[1] = 0x7f;
+  std::string corrupt_stream = valid;
+  corrupt_stream[8] = static_cast<char>(corrupt_stream[8] ^ 0x55);
+  struct Case {
+    const char* name;
+    std::string stored;
+  };
+  const std::vector<Case> cases = {
+      {"empty", ""},
+      {"unknown method", std::string("\x02{}", 3)},
+      {"method 0xff", std::string("\xff{}", 3)},
+      {"zlib without size", std::string("\x01\x00\x00", 3)},
+      {"zlib with size only", std::string("\x01\x00\x00\x00\x0a", 5)},
+      {"zlib with garbage", std::string("\x01\x00\x00\x00\x0a") + "garbage!!"},
+      {"declared size too big", bigger_size},
+      {"declared size too small", smaller_size},
+      {"declared size over 32 MiB", huge_size},
+      {"truncated stream", valid.substr(0, valid.size() - 4)},
+      {"corrupt stream", corrupt_stream},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    auto unpacked = UnpackBody(c.stored);
+    INFO(unpacked.status().ToString());
+    CHECK(unpacked.status().code() == StatusCode::kDataLoss);
+  }
+}
+
+TEST_CASE("ReadEntryBody gives the body, nothing once erased, kNotFound",
+          "[records][log]") {
+  RecordsFixture f;
+  const auto added = f.Add(ThreeSessions());
+  const std::string device = f.DeviceId();
+  auto body = ReadEntryBody(f.db(), device, 1);
+  REQUIRE(body.ok());
+  REQUIRE(body->has_value());
+  CHECK(json::parse(**body)["title"] == ThreeSessions()[0]["title"]);
+  CHECK(ReadEntryBody(f.db(), device, 99).status().code() ==
+        StatusCode::kNotFound);
+  CHECK(ReadEntryBody(f.db(), std::string(32, '0'), 1).status().code() ==
+        StatusCode::kNotFound);
+
+  REQUIRE(f.store().RedactSession(added[2].session).ok());
+  auto erased = ReadEntryBody(f.db(), device, 6);  // Gori's session entry
+  REQUIRE(erased.ok());
+  CHECK_FALSE(erased->has_value());
+
+  // A stored body that does not inflate is damage, named by the entry.
+  RunWithBlobs(f.db(), "UPDATE log_entries SET body = ?1 WHERE seq = 2",
+               {std::string("\x01\x00\x00\x10\x00garbage", 10)});
+  auto damaged = ReadEntryBody(f.db(), device, 2);
+  CHECK(damaged.status().code() == StatusCode::kDataLoss);
+  const Status walk =
+      ForEachEntry(f.db(), false, [](const Entry&) { return Status::Ok(); });
+  CHECK(walk.code() == StatusCode::kDataLoss);
+  CHECK_THAT(walk.message(),
+             Catch::Contains(device.substr(0, 8)) && Catch::Contains("seq 2"));
+
+  // A log writer needs the device key.
+  CHECK(LogWriter::Begin(f.db(), nullptr).status().code() ==
+        StatusCode::kFailedPrecondition);
+  DeviceKey no_id;
+  CHECK(LogWriter::Begin(f.db(), &no_id).status().code() ==
+        StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("the hybrid clock only moves forward on one device",
+          "[records][log]") {
+  RecordsFixture f;
+  const auto added = f.AddOne(ThreeSessions()[0]);
+  // Many small writes in quick succession, each its own transaction.
+  for (int i = 0; i < 20; ++i) {
+    f.FollowUp(added.commitments[i % 2], "in_progress", "2026-04-01");
+  }
+  std::vector<Entry> entries = AllEntries(f.db());
+  REQUIRE(entries.size() == 23);
+  const int64_t now = NowUnixMillis();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    INFO("entry " << i);
+    CHECK(HlcMillis(entries[i].hlc) <= now);
+    CHECK(HlcMillis(entries[i].hlc) > now - 60 * 1000);
+    if (i > 0) CHECK(entries[i].hlc > entries[i - 1].hlc);
+  }
+
+  // An hlc from the future (another device's fast clock, say) is never
+  // gone back behind: the next entry comes after it.
+  const int64_t future = (now + 24LL * 3600 * 1000) << 16;
+  REQUIRE(f.db()
+              .Exec("UPDATE log_entries SET hlc = " + std::to_string(future) +
+                    " WHERE seq = 23")
+              .ok());
+  f.FollowUp(added.commitments[0], "done", "2026-04-02");
+  entries = AllEntries(f.db());
+  REQUIRE(entries.size() == 24);
+  CHECK(entries[23].hlc > future);
+}
+
+TEST_CASE("record ids are 128 random bits in lower-case hex",
+          "[records][log]") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = NewRecordId();
+    REQUIRE(id.size() == 32);
+    REQUIRE(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+    seen.insert(id);
+  }
+  CHECK(seen.size() == 1000);
+}
+
+}  // namespace
+}  // namespace palabre::testing
