@@ -108,6 +108,8 @@ Command AddCommitmentCommand(CLI::App& parent) {
   list->add_option("--country", filter->country, "Only this country (ISO code)");
   list->add_option("--region", filter->region, "Only this region");
   list->add_option("--commune", filter->commune, "Only this commune");
+  list->add_option("--limit", filter->limit, "At most N commitments")
+      ->check(LimitValidator());
   list->footer(CommandFooter(
       "One line per commitment: short id, due date, status, owner, action and\n"
       "the session it came from. --json prints one JSON array of objects with\n"

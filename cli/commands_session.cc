@@ -212,13 +212,7 @@ Command AddSessionCommand(CLI::App& parent) {
                    "Full-text search over every text field: every word must "
                    "match (as a word prefix); accents do not matter");
   list->add_option("--limit", f.limit, "At most N sessions")
-      ->check(CLI::Validator(
-          [](std::string& value) -> std::string {
-            return !value.empty() && value[0] != '-'
-                       ? std::string()
-                       : std::string("must be 0 or more");
-          },
-          "N >= 0"));
+      ->check(LimitValidator());
   list->footer(CommandFooter(
       "One line per session: short id, date, kind, place, title and the\n"
       "number of open commitments. --json prints one JSON array of the full\n"

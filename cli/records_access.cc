@@ -1,6 +1,8 @@
 // Shared plumbing of the record commands (see records_access.h).
 #include "cli/records_access.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -87,6 +89,18 @@ Status NormalizeCountryOption(std::string* value) {
         "--country: expected a two-letter ISO 3166-1 code such as ML");
   }
   return Status::Ok();
+}
+
+const CLI::Validator& LimitValidator() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        const bool digits =
+            !value.empty() && value.size() <= 18 &&
+            value.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? std::string() : std::string("must be 0 or more");
+      },
+      "N >= 0");
+  return validator;
 }
 
 Status Confirm(bool yes, const std::string& question) {

@@ -15,6 +15,10 @@
 #include "core/vault.h"
 #include "platform/status.h"
 
+namespace CLI {
+class Validator;
+}  // namespace CLI
+
 namespace palabre::cli {
 
 // An unlocked vault and its records. The store points into the vault.
@@ -40,6 +44,10 @@ Status CheckWordOption(std::string_view option, const std::string& value,
                        std::span<const std::string_view> vocabulary);
 // Upper-cases a --country value; kInvalidArgument unless two letters.
 Status NormalizeCountryOption(std::string* value);
+
+// The check of a --limit option: a whole number, 0 or more ("must be 0 or
+// more" otherwise, a usage error).
+const CLI::Validator& LimitValidator();
 
 // Asks "`question` [y/N] " on the terminal unless `yes`. OK if confirmed;
 // kCancelled if the user says no; kInvalidArgument if there is no terminal to

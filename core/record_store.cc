@@ -474,9 +474,11 @@ StatusOr<std::vector<CommitmentView>> RecordStore::ListCommitments(
   if (!f.country.empty()) add("s.country =", f.country);
   if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
   if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
-  return QueryCommitments(*db_, where, params, f.today,
-                          "c.due = '', c.due, s.day, c.session_id, "
-                          "c.position");
+  std::string order = f.overdue ? "c.due, c.id"
+                                : "c.due = '', c.due, s.day, c.session_id, "
+                                  "c.position";
+  if (f.limit >= 0) order += " LIMIT " + std::to_string(f.limit);
+  return QueryCommitments(*db_, where, params, f.today, order);
 }
 
 StatusOr<std::vector<FollowUpView>> RecordStore::FollowUps(

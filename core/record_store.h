@@ -100,6 +100,7 @@ struct CommitmentFilter {
   std::string region;   // "" = any
   std::string commune;  // "" = any
   std::string today;    // YYYY-MM-DD: decides `overdue`; required
+  int64_t limit = -1;   // < 0 = no limit
 };
 
 // Where the last session recorded took place ("" when none): the interactive
@@ -162,7 +163,9 @@ class RecordStore {
   StatusOr<std::vector<SessionSummary>> ListSessions(
       const SessionFilter& filter);
 
-  // Commitments by due date (none last), then session date.
+  // Commitments by due date (none last), then session date; overdue ones
+  // (filter.overdue) by due date then id, the order of their index, so
+  // that the first page comes without sorting them all.
   StatusOr<std::vector<CommitmentView>> ListCommitments(
       const CommitmentFilter& filter);
   // The follow-ups of one commitment (full id), oldest first.
