@@ -72,8 +72,9 @@
   ") WITHOUT ROWID;"                                                         \
   "CREATE INDEX " S ".commitments_by_session"                                \
   "  ON commitments(session_id, position);"                                  \
-  "CREATE INDEX " S ".commitments_open_by_due ON commitments(due)"           \
-  "  WHERE status IN ('open', 'in_progress');"                               \
+  "CREATE INDEX " S ".commitments_open_by_due"                               \
+  "  ON commitments(due, session_id, position, status, status_date,"         \
+  "  owner, owner_key, action) WHERE status IN ('open', 'in_progress');"     \
   "CREATE TABLE " S ".follow_ups ("                                          \
   "  id TEXT PRIMARY KEY NOT NULL,"                                          \
   "  commitment_id TEXT NOT NULL,"                                           \

@@ -395,15 +395,16 @@ StatusOr<json> RecordStore::SessionJson(std::string_view id) {
 
 StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
     const SessionFilter& f) {
-  std::string sql =
-      "SELECT s.id, s.kind, s.title, s.started_at, s.day, s.country, "
-      "s.region, s.commune, s.participants, (SELECT count(*) FROM "
-      "commitments c WHERE c.session_id = s.id AND c.status IN ('open', "
-      "'in_progress', 'blocked')) FROM sessions s WHERE 1";
+  // The page is chosen first (filters, newest first, limit) and the open
+  // commitments are counted for its rows only. The order is that of the
+  // sessions_by_day index (day, start time, then row number), so a search
+  // for a common word walks the index and stops after `limit` rows instead
+  // of sorting every match.
+  std::string where = " WHERE 1";
   std::vector<std::string> params;
   auto add = [&](const std::string& clause, const std::string& value) {
     params.push_back(value);
-    sql += " AND " + clause + " ?" + std::to_string(params.size());
+    where += " AND " + clause + " ?" + std::to_string(params.size());
   };
   if (!f.from.empty()) add("s.day >=", f.from);
   if (!f.to.empty()) add("s.day <=", f.to);
@@ -411,15 +412,27 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
   if (!f.country.empty()) add("s.country =", f.country);
   if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
   if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
+  const bool by_place = !f.country.empty() || !f.region.empty();
   if (!f.text.empty()) {
     const std::string query = FtsQuery(f.text);
     if (query.empty()) return std::vector<SessionSummary>();
     add("s.num IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH",
         query);
-    sql += ")";
+    where += ")";
   }
-  sql += " ORDER BY s.day DESC, s.start_utc DESC, s.id";
-  if (f.limit >= 0) sql += " LIMIT " + std::to_string(f.limit);
+  std::string page =
+      "SELECT s.num FROM sessions s" +
+      std::string(!f.text.empty() && !by_place && f.limit >= 0
+                      ? " INDEXED BY sessions_by_day"
+                      : "") +
+      where + " ORDER BY s.day DESC, s.start_utc DESC, s.num";
+  if (f.limit >= 0) page += " LIMIT " + std::to_string(f.limit);
+  const std::string sql =
+      "SELECT s.id, s.kind, s.title, s.started_at, s.day, s.country, "
+      "s.region, s.commune, s.participants, (SELECT count(*) FROM "
+      "commitments c WHERE c.session_id = s.id AND c.status IN ('open', "
+      "'in_progress', 'blocked')) FROM sessions s WHERE s.num IN (" +
+      page + ") ORDER BY s.day DESC, s.start_utc DESC, s.num";
   PALABRE_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
   for (std::size_t i = 0; i < params.size(); ++i) {
     PALABRE_RETURN_IF_ERROR(
@@ -474,7 +487,7 @@ StatusOr<std::vector<CommitmentView>> RecordStore::ListCommitments(
   if (!f.country.empty()) add("s.country =", f.country);
   if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
   if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
-  std::string order = f.overdue ? "c.due, c.id"
+  std::string order = f.overdue ? "c.due, c.session_id, c.position"
                                 : "c.due = '', c.due, s.day, c.session_id, "
                                   "c.position";
   if (f.limit >= 0) order += " LIMIT " + std::to_string(f.limit);

@@ -164,7 +164,7 @@ class RecordStore {
       const SessionFilter& filter);
 
   // Commitments by due date (none last), then session date; overdue ones
-  // (filter.overdue) by due date then id, the order of their index, so
+  // (filter.overdue) by due date, session and position, their index order, so
   // that the first page comes without sorting them all.
   StatusOr<std::vector<CommitmentView>> ListCommitments(
       const CommitmentFilter& filter);
