@@ -9,6 +9,7 @@
 #include "cli/records_access.h"
 #include "core/record.h"
 #include "core/record_store.h"
+#include "core/render_csv.h"
 
 namespace palabre::cli {
 namespace {
@@ -16,16 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxImportBytes = 256 << 20;
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // One row per commitment (sessions without commitments get one row with
 // empty commitment columns).
