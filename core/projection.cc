@@ -66,34 +66,40 @@ Status Projection::ApplySession(const Entry& e) {
       db_.Prepare("SELECT num FROM " + T("sessions") + " WHERE id = ?"));
   PALABRE_RETURN_IF_ERROR(find.BindText(1, e.record_id));
   PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
-  int64_t num = 0;
+  int64_t num = exists ? find.ColumnInt(0) : 0;
+  if (exists) PALABRE_RETURN_IF_ERROR(Touch(e.record_id));
+  // One statement for a new session and a new version of one; created_at
+  // and the row number stay those of the first version.
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement upsert,
+      db_.Prepare("INSERT INTO " + T("sessions") +
+                  " (id, kind, title, started_at, start_utc, day, country,"
+                  " region, commune, region_key, commune_key, participants,"
+                  " device_id, seq, created_at, updated_at)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                  " ?13, ?14, ?15, ?15)"
+                  " ON CONFLICT(id) DO UPDATE SET kind = ?2, title = ?3,"
+                  " started_at = ?4, start_utc = ?5, day = ?6, country = ?7,"
+                  " region = ?8, commune = ?9, region_key = ?10,"
+                  " commune_key = ?11, participants = ?12, device_id = ?13,"
+                  " seq = ?14, updated_at = ?15"));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(1, e.record_id));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(2, s.kind));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(3, s.title));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(4, s.started_at));
+  PALABRE_RETURN_IF_ERROR(upsert.BindInt(5, s.start.utc_seconds));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(6, s.start.local_date));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(7, s.country));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(8, s.region));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(9, s.commune));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(10, FoldForMatch(s.region)));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(11, FoldForMatch(s.commune)));
+  PALABRE_RETURN_IF_ERROR(upsert.BindInt(12, s.participants));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(13, e.device_id));
+  PALABRE_RETURN_IF_ERROR(upsert.BindInt(14, e.seq));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(15, now));
+  PALABRE_RETURN_IF_ERROR(upsert.Run());
   if (exists) {
-    num = find.ColumnInt(0);
-    PALABRE_RETURN_IF_ERROR(Touch(e.record_id));
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement update,
-        db_.Prepare("UPDATE " + T("sessions") +
-                    " SET kind = ?, title = ?, started_at = ?, start_utc = ?,"
-                    " day = ?, country = ?, region = ?, commune = ?,"
-                    " participants = ?, device_id = ?, seq = ?,"
-                    " updated_at = ?, region_key = ?, commune_key = ?"
-                    " WHERE num = ?"));
-    PALABRE_RETURN_IF_ERROR(update.BindText(1, s.kind));
-    PALABRE_RETURN_IF_ERROR(update.BindText(2, s.title));
-    PALABRE_RETURN_IF_ERROR(update.BindText(3, s.started_at));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(4, s.start.utc_seconds));
-    PALABRE_RETURN_IF_ERROR(update.BindText(5, s.start.local_date));
-    PALABRE_RETURN_IF_ERROR(update.BindText(6, s.country));
-    PALABRE_RETURN_IF_ERROR(update.BindText(7, s.region));
-    PALABRE_RETURN_IF_ERROR(update.BindText(8, s.commune));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(9, s.participants));
-    PALABRE_RETURN_IF_ERROR(update.BindText(10, e.device_id));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(11, e.seq));
-    PALABRE_RETURN_IF_ERROR(update.BindText(12, now));
-    PALABRE_RETURN_IF_ERROR(update.BindText(13, FoldForMatch(s.region)));
-    PALABRE_RETURN_IF_ERROR(update.BindText(14, FoldForMatch(s.commune)));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(15, num));
-    PALABRE_RETURN_IF_ERROR(update.Run());
     for (const char* table : {"participation", "concerns"}) {
       PALABRE_ASSIGN_OR_RETURN(
           Statement del, db_.Prepare("DELETE FROM " + T(table) +
@@ -102,30 +108,6 @@ Status Projection::ApplySession(const Entry& e) {
       PALABRE_RETURN_IF_ERROR(del.Run());
     }
   } else {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement insert,
-        db_.Prepare("INSERT INTO " + T("sessions") +
-                    " (id, kind, title, started_at, start_utc, day, country,"
-                    " region, commune, participants, device_id, seq,"
-                    " created_at, updated_at, region_key, commune_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(1, e.record_id));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(2, s.kind));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(3, s.title));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(4, s.started_at));
-    PALABRE_RETURN_IF_ERROR(insert.BindInt(5, s.start.utc_seconds));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(6, s.start.local_date));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(7, s.country));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(8, s.region));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(9, s.commune));
-    PALABRE_RETURN_IF_ERROR(insert.BindInt(10, s.participants));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(11, e.device_id));
-    PALABRE_RETURN_IF_ERROR(insert.BindInt(12, e.seq));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(13, now));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(14, now));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(15, FoldForMatch(s.region)));
-    PALABRE_RETURN_IF_ERROR(insert.BindText(16, FoldForMatch(s.commune)));
-    PALABRE_RETURN_IF_ERROR(insert.Run());
     PALABRE_ASSIGN_OR_RETURN(num, db_.QueryInt("SELECT last_insert_rowid()"));
     touched_.emplace(num, std::string());
   }
@@ -189,41 +171,28 @@ Status Projection::ApplyCommitment(const Entry& e) {
   if (exists && find.ColumnText(0) != c.session_id) {
     PALABRE_RETURN_IF_ERROR(Touch(find.ColumnText(0)));
   }
-  const std::string now = Timestamp(e.hlc);
-  if (exists) {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement update,
-        db_.Prepare("UPDATE " + T("commitments") +
-                    " SET session_id = ?, position = ?, action = ?, owner = ?,"
-                    " due = ?, updated_at = ?, owner_key = ? WHERE id = ?"));
-    PALABRE_RETURN_IF_ERROR(update.BindText(1, c.session_id));
-    PALABRE_RETURN_IF_ERROR(update.BindInt(2, c.position));
-    PALABRE_RETURN_IF_ERROR(update.BindText(3, c.commitment.action));
-    PALABRE_RETURN_IF_ERROR(update.BindText(4, c.commitment.owner));
-    PALABRE_RETURN_IF_ERROR(update.BindText(5, c.commitment.due));
-    PALABRE_RETURN_IF_ERROR(update.BindText(6, now));
-    PALABRE_RETURN_IF_ERROR(
-        update.BindText(7, FoldForMatch(c.commitment.owner)));
-    PALABRE_RETURN_IF_ERROR(update.BindText(8, e.record_id));
-    return update.Run();
-  }
+  // A new commitment starts open; a new version keeps its status (which
+  // comes from follow-ups) and created_at.
   PALABRE_ASSIGN_OR_RETURN(
-      Statement insert,
+      Statement upsert,
       db_.Prepare("INSERT INTO " + T("commitments") +
-                  " (id, session_id, position, action, owner, due, status,"
-                  " status_date, created_at, updated_at, owner_key)"
-                  " VALUES (?, ?, ?, ?, ?, ?, 'open', '', ?, ?, ?)"));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(1, e.record_id));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(2, c.session_id));
-  PALABRE_RETURN_IF_ERROR(insert.BindInt(3, c.position));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(4, c.commitment.action));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(5, c.commitment.owner));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(6, c.commitment.due));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(7, now));
-  PALABRE_RETURN_IF_ERROR(insert.BindText(8, now));
+                  " (id, session_id, position, action, owner, owner_key, due,"
+                  " status, status_date, created_at, updated_at)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', '', ?8, ?8)"
+                  " ON CONFLICT(id) DO UPDATE SET session_id = ?2,"
+                  " position = ?3, action = ?4, owner = ?5, owner_key = ?6,"
+                  " due = ?7, updated_at = ?8"));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(1, e.record_id));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(2, c.session_id));
+  PALABRE_RETURN_IF_ERROR(upsert.BindInt(3, c.position));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(4, c.commitment.action));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(5, c.commitment.owner));
   PALABRE_RETURN_IF_ERROR(
-      insert.BindText(9, FoldForMatch(c.commitment.owner)));
-  PALABRE_RETURN_IF_ERROR(insert.Run());
+      upsert.BindText(6, FoldForMatch(c.commitment.owner)));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(7, c.commitment.due));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(8, Timestamp(e.hlc)));
+  PALABRE_RETURN_IF_ERROR(upsert.Run());
+  if (exists) return Status::Ok();
   // Follow-ups may have arrived before the commitment (another device's).
   return RefreshCommitmentStatus(e.record_id);
 }
