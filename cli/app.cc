@@ -70,11 +70,13 @@ int RunCliOrThrow(int argc, char** argv) {
   GlobalOptions global;
   AddGlobalOptions(app, &global);
   std::vector<Command> commands = {
-      AddInitCommand(app),    AddStatusCommand(app), AddPassphraseCommand(app),
-      AddRecoverCommand(app), AddWipeCommand(app),   AddLockCommand(app),
-      AddSessionCommand(app), AddCommitmentCommand(app),
-      AddVerifyCommand(app),  AddExportCommand(app), AddImportCommand(app),
-      AddBriefCommand(app),   AddReportCommand(app)};
+      AddInitCommand(app),       AddStatusCommand(app),
+      AddPassphraseCommand(app), AddRecoverCommand(app),
+      AddWipeCommand(app),       AddLockCommand(app),
+      AddSessionCommand(app),    AddCommitmentCommand(app),
+      AddVerifyCommand(app),     AddExportCommand(app),
+      AddImportCommand(app),     AddBriefCommand(app),
+      AddReportCommand(app)};
 
   try {
     app.parse(argc, argv);

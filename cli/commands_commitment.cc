@@ -48,8 +48,9 @@ Status RunList(Context& ctx, CommitmentFilter f) {
     return FlushStdout();
   }
   for (const CommitmentView& c : list) {
-    std::cout << ShortId(c.id) << "  " << (c.due.empty() ? "no due date" : "due " + c.due)
-              << "  " << c.status << (c.overdue ? " OVERDUE" : "") << "  "
+    std::cout << ShortId(c.id) << "  "
+              << (c.due.empty() ? "no due date" : "due " + c.due) << "  "
+              << c.status << (c.overdue ? " OVERDUE" : "") << "  "
               << OneLine(c.owner) << ": " << OneLine(c.action) << "  [session "
               << ShortId(c.session_id) << " " << c.session_date << ", "
               << PlaceText(c.country, c.region, c.commune) << "]\n";
@@ -105,7 +106,8 @@ Command AddCommitmentCommand(CLI::App& parent) {
                  "Only overdue ones (due date passed, open or in_progress)");
   list->add_option("--owner", filter->owner,
                    "Only owners whose name contains TEXT (case-insensitive)");
-  list->add_option("--country", filter->country, "Only this country (ISO code)");
+  list->add_option("--country", filter->country,
+                   "Only this country (ISO code)");
   list->add_option("--region", filter->region, "Only this region");
   list->add_option("--commune", filter->commune, "Only this commune");
   list->add_option("--limit", filter->limit, "At most N commitments")

@@ -70,14 +70,13 @@ struct ExportOptions {
 };
 
 Status RunExport(Context& ctx, const ExportOptions& o) {
-  PALABRE_RETURN_IF_ERROR(Confirm(
-      o.yes, "The export is NOT encrypted: anyone who gets " +
-                 (o.output.empty() ? std::string("this output")
-                                   : "the file " + o.output) +
-                 " can read every record. Continue?"));
+  PALABRE_RETURN_IF_ERROR(
+      Confirm(o.yes, "The export is NOT encrypted: anyone who gets " +
+                         (o.output.empty() ? std::string("this output")
+                                           : "the file " + o.output) +
+                         " can read every record. Continue?"));
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
-  PALABRE_ASSIGN_OR_RETURN(json document,
-                           open.store->Export(o.include_site));
+  PALABRE_ASSIGN_OR_RETURN(json document, open.store->Export(o.include_site));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   const std::string text =
       o.format == "csv"
@@ -85,8 +84,8 @@ Status RunExport(Context& ctx, const ExportOptions& o) {
           : document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   PALABRE_RETURN_IF_ERROR(WriteOutput(o.output, text));
   if (!o.output.empty()) {
-    std::cerr << "Exported " << document["sessions"].size()
-              << " sessions to " << o.output
+    std::cerr << "Exported " << document["sessions"].size() << " sessions to "
+              << o.output
               << " (plaintext: keep it safe, delete it when done).\n";
   }
   return Status::Ok();
@@ -95,8 +94,8 @@ Status RunExport(Context& ctx, const ExportOptions& o) {
 Status RunImport(Context& ctx, const std::string& file) {
   PALABRE_ASSIGN_OR_RETURN(std::string text,
                            ReadInputText(file, kMaxImportBytes));
-  PALABRE_ASSIGN_OR_RETURN(
-      json document, ParseJsonText(text, "export file", kMaxImportBytes));
+  PALABRE_ASSIGN_OR_RETURN(json document,
+                           ParseJsonText(text, "export file", kMaxImportBytes));
   text.clear();
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(ImportResult r, open.store->Import(document));
@@ -108,8 +107,8 @@ Status RunImport(Context& ctx, const std::string& file) {
                {"follow_ups_skipped", r.follow_ups_skipped}});
   } else {
     std::cout << "imported " << r.sessions_added << " sessions and "
-              << r.follow_ups_added << " follow-ups; "
-              << r.sessions_skipped << " sessions and " << r.follow_ups_skipped
+              << r.follow_ups_added << " follow-ups; " << r.sessions_skipped
+              << " sessions and " << r.follow_ups_skipped
               << " follow-ups were already here\n";
   }
   return FlushStdout();

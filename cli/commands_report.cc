@@ -34,8 +34,8 @@ Status RunBrief(Context& ctx, BriefOptions o) {
   PALABRE_ASSIGN_OR_RETURN(Brief brief,
                            ComputeBrief(open.vault->db(), o.filter));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
-  const std::string text = o.format == "html" ? RenderBriefHtml(brief)
-                                              : RenderBriefMarkdown(brief);
+  const std::string text =
+      o.format == "html" ? RenderBriefHtml(brief) : RenderBriefMarkdown(brief);
   PALABRE_RETURN_IF_ERROR(WriteOutput(o.output, text));
   if (!o.output.empty()) std::cerr << "Brief written to " << o.output << "\n";
   return Status::Ok();
@@ -125,8 +125,7 @@ Command AddReportCommand(CLI::App& parent) {
   app->add_option("--commune", o->filter.commune, "Only this commune");
   app->add_option("--format", o->format, "md (default), csv, json or html")
       ->check(CLI::IsMember({"md", "csv", "json", "html"}));
-  app->add_option("--table", o->table,
-                  "With --format csv, the table to print")
+  app->add_option("--table", o->table, "With --format csv, the table to print")
       ->check(CLI::IsMember({"participation", "concerns", "commitments"}));
   app->add_option("--output", o->output,
                   "Write to FILE (mode 0600) instead of stdout");

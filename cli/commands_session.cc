@@ -177,13 +177,14 @@ Status RunRedact(Context& ctx, const std::string& id, bool yes) {
 }  // namespace
 
 Command AddSessionCommand(CLI::App& parent) {
-  CLI::App* app =
-      parent.add_subcommand("session", "Add, list, show, edit or redact sessions");
+  CLI::App* app = parent.add_subcommand(
+      "session", "Add, list, show, edit or redact sessions");
   app->require_subcommand(1);
   app->footer(CommandFooter(
       "A session is one meeting: a community dialogue, a security advisory\n"
       "committee, a survey round... (docs/record-format.md). Every command\n"
-      "taking an ID accepts any unique prefix of it (at least 4 characters).\n"));
+      "taking an ID accepts any unique prefix of it (at least 4 "
+      "characters).\n"));
 
   auto add_opts = std::make_shared<AddOptions>();
   CLI::App* add = app->add_subcommand("add", "Record a new session");
@@ -202,12 +203,16 @@ Command AddSessionCommand(CLI::App& parent) {
   auto list_opts = std::make_shared<ListOptions>();
   CLI::App* list = app->add_subcommand("list", "List sessions, newest first");
   SessionFilter& f = list_opts->filter;
-  list->add_option("--from", f.from, "Only sessions on or after DATE (YYYY-MM-DD)");
-  list->add_option("--to", f.to, "Only sessions on or before DATE (YYYY-MM-DD)");
+  list->add_option("--from", f.from,
+                   "Only sessions on or after DATE (YYYY-MM-DD)");
+  list->add_option("--to", f.to,
+                   "Only sessions on or before DATE (YYYY-MM-DD)");
   list->add_option("--kind", f.kind, "Only sessions of this kind");
-  list->add_option("--country", f.country, "Only this country (ISO code, e.g. ML)");
+  list->add_option("--country", f.country,
+                   "Only this country (ISO code, e.g. ML)");
   list->add_option("--region", f.region, "Only this region (case-insensitive)");
-  list->add_option("--commune", f.commune, "Only this commune (case-insensitive)");
+  list->add_option("--commune", f.commune,
+                   "Only this commune (case-insensitive)");
   list->add_option("--text", f.text,
                    "Full-text search over every text field: every word must "
                    "match (as a word prefix); accents do not matter");
@@ -257,7 +262,8 @@ Command AddSessionCommand(CLI::App& parent) {
                    if (add->parsed()) return RunAdd(ctx, *add_opts);
                    if (list->parsed()) return RunList(ctx, *list_opts);
                    if (show->parsed()) return RunShow(ctx, *show_id);
-                   if (edit->parsed()) return RunEdit(ctx, *edit_id, *edit_file);
+                   if (edit->parsed())
+                     return RunEdit(ctx, *edit_id, *edit_file);
                    return RunRedact(ctx, *redact_id, *redact_yes);
                  }};
 }

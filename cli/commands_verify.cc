@@ -40,7 +40,8 @@ Status RunVerify(Context& ctx) {
 
 Command AddVerifyCommand(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
-      "verify", "Check every signature and chain, and the tables against the log");
+      "verify",
+      "Check every signature and chain, and the tables against the log");
   app->footer(CommandFooter(
       "Reads and authenticates every page of the vault, then re-checks\n"
       "every device's chain (sequence, hashes, Ed25519 signatures,\n"

@@ -2,7 +2,6 @@
 #include "cli/records_access.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>

@@ -34,8 +34,7 @@ StatusOr<OpenRecords> UnlockRecords(Context& ctx);
 // Reads the whole of `path` ("-" for stdin), at most `limit` + 1 bytes (so
 // that core can say the input is too large). kInvalidArgument if it cannot
 // be read ("cannot read FILE: ...").
-StatusOr<std::string> ReadInputText(const std::string& path,
-                                    std::size_t limit);
+StatusOr<std::string> ReadInputText(const std::string& path, std::size_t limit);
 
 // Option checks, each kInvalidArgument naming the option ("--from: not a
 // date (YYYY-MM-DD)"). Empty values pass (the option was not given).

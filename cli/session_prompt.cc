@@ -33,7 +33,8 @@ class Form {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const auto first = line.find_first_not_of(" \t");
     const auto last = line.find_last_not_of(" \t");
-    line = first == std::string::npos ? "" : line.substr(first, last - first + 1);
+    line =
+        first == std::string::npos ? "" : line.substr(first, last - first + 1);
     return line.empty() ? fallback : line;
   }
 
@@ -144,9 +145,9 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 StatusOr<json> AskSession(Form& form, const LastPlace& last) {
   json s = {{"format", kSessionFormat}};
   std::cerr << "New session. Press Enter to take the value in brackets.\n\n";
-  PALABRE_ASSIGN_OR_RETURN(std::string kind,
-                           form.Choose("Kind of session", SessionKinds(), 1,
-                                       false));
+  PALABRE_ASSIGN_OR_RETURN(
+      std::string kind,
+      form.Choose("Kind of session", SessionKinds(), 1, false));
   s["kind"] = kind;
   while (true) {
     PALABRE_ASSIGN_OR_RETURN(std::string title, form.Ask("Title"));
@@ -156,9 +157,8 @@ StatusOr<json> AskSession(Form& form, const LastPlace& last) {
     }
     std::cerr << "  A title is required.\n";
   }
-  PALABRE_ASSIGN_OR_RETURN(
-      std::string started,
-      form.Date("Started at", true, NowLocalRfc3339()));
+  PALABRE_ASSIGN_OR_RETURN(std::string started,
+                           form.Date("Started at", true, NowLocalRfc3339()));
   s["started_at"] = started;
   PALABRE_ASSIGN_OR_RETURN(std::string ended,
                            form.Date("Ended at (blank if unknown)", true, ""));
@@ -173,7 +173,8 @@ StatusOr<json> AskSession(Form& form, const LastPlace& last) {
     for (char& c : country) {
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }
-    if (country.size() == 2 && std::isupper(static_cast<unsigned char>(country[0])) &&
+    if (country.size() == 2 &&
+        std::isupper(static_cast<unsigned char>(country[0])) &&
         std::isupper(static_cast<unsigned char>(country[1]))) {
       place["country"] = country;
       break;
@@ -214,9 +215,8 @@ StatusOr<json> AskSession(Form& form, const LastPlace& last) {
   };
   PALABRE_RETURN_IF_ERROR(counts("Participants by sex", "by_sex", SexKeys()));
   PALABRE_RETURN_IF_ERROR(counts("Participants by age", "by_age", AgeKeys()));
-  PALABRE_RETURN_IF_ERROR(
-      counts("Participants by stakeholder group", "by_group",
-             StakeholderGroups()));
+  PALABRE_RETURN_IF_ERROR(counts("Participants by stakeholder group",
+                                 "by_group", StakeholderGroups()));
   if (!participants.empty()) s["participants"] = participants;
 
   PALABRE_ASSIGN_OR_RETURN(std::vector<std::string> agenda,
@@ -231,9 +231,9 @@ StatusOr<json> AskSession(Form& form, const LastPlace& last) {
                               false));
     if (!more) break;
     json c;
-    PALABRE_ASSIGN_OR_RETURN(std::string category,
-                             form.Choose("Category", ConcernCategories(), 0,
-                                         false));
+    PALABRE_ASSIGN_OR_RETURN(
+        std::string category,
+        form.Choose("Category", ConcernCategories(), 0, false));
     c["category"] = category;
     PALABRE_ASSIGN_OR_RETURN(
         std::string raised_by,
@@ -296,8 +296,8 @@ StatusOr<json> AskSession(Form& form, const LastPlace& last) {
     s["notes"] = text;
   }
   PALABRE_ASSIGN_OR_RETURN(
-      std::string next, form.Date("Next meeting (date, blank if none)", false,
-                                  ""));
+      std::string next,
+      form.Date("Next meeting (date, blank if none)", false, ""));
   if (!next.empty()) s["next_meeting"] = next;
   return s;
 }

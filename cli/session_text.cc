@@ -27,7 +27,8 @@ void List(std::ostringstream& out, const char* heading, const json& items) {
   if (!items.is_array() || items.empty()) return;
   out << heading << ":\n";
   for (const json& item : items) {
-    if (item.is_string()) out << "  - " << OneLine(item.get<std::string>()) << '\n';
+    if (item.is_string())
+      out << "  - " << OneLine(item.get<std::string>()) << '\n';
   }
 }
 

@@ -48,9 +48,9 @@ std::string DeviceIdFor(std::string_view public_key) {
 }
 
 Status EnsureDeviceKey(Database& db) {
-  PALABRE_ASSIGN_OR_RETURN(
-      int64_t own, db.QueryInt("SELECT count(*) FROM device_keys "
-                               "WHERE secret_key IS NOT NULL"));
+  PALABRE_ASSIGN_OR_RETURN(int64_t own,
+                           db.QueryInt("SELECT count(*) FROM device_keys "
+                                       "WHERE secret_key IS NOT NULL"));
   if (own > 0) return Status::Ok();
   PALABRE_RETURN_IF_ERROR(crypto::Initialize());
   uint8_t pk[crypto_sign_PUBLICKEYBYTES];

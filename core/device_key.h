@@ -24,8 +24,8 @@ inline constexpr std::size_t kSecretKeyBytes = 64;
 inline constexpr std::size_t kSignatureBytes = 64;
 
 struct DeviceKey {
-  std::string device_id;   // 32 hex characters
-  std::string public_key;  // kPublicKeyBytes raw bytes
+  std::string device_id;    // 32 hex characters
+  std::string public_key;   // kPublicKeyBytes raw bytes
   SecureBuffer secret_key;  // kSecretKeyBytes, locked memory
 };
 

@@ -57,9 +57,9 @@ Entry ReadRow(const Statement& stmt, Status* status) {
   if (!stmt.ColumnIsNull(11)) {
     StatusOr<std::string> body = UnpackBody(stmt.ColumnText(11));
     if (!body.ok()) {
-      *status = DataLossError("device " + e.device_id.substr(0, 8) +
-                              " seq " + std::to_string(e.seq) + ": " +
-                              body.status().message());
+      *status =
+          DataLossError("device " + e.device_id.substr(0, 8) + " seq " +
+                        std::to_string(e.seq) + ": " + body.status().message());
     } else {
       e.body = std::move(*body);
     }

@@ -11,8 +11,7 @@ namespace palabre {
 namespace {
 
 std::string EntryName(const Entry& e) {
-  return "device " + e.device_id.substr(0, 8) + " seq " +
-         std::to_string(e.seq);
+  return "device " + e.device_id.substr(0, 8) + " seq " + std::to_string(e.seq);
 }
 
 StatusOr<nlohmann::json> BodyJson(const Entry& e) {
@@ -102,8 +101,8 @@ Status Projection::ApplySession(const Entry& e) {
   if (exists) {
     for (const char* table : {"participation", "concerns"}) {
       PALABRE_ASSIGN_OR_RETURN(
-          Statement del, db_.Prepare("DELETE FROM " + T(table) +
-                                     " WHERE session_num = ?"));
+          Statement del,
+          db_.Prepare("DELETE FROM " + T(table) + " WHERE session_num = ?"));
       PALABRE_RETURN_IF_ERROR(del.BindInt(1, num));
       PALABRE_RETURN_IF_ERROR(del.Run());
     }
@@ -143,9 +142,9 @@ Status Projection::ApplySession(const Entry& e) {
 
 Status Projection::ApplyCommitment(const Entry& e) {
   if (e.op == kOpDelete) {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement find, db_.Prepare("SELECT session_id FROM " +
-                                    T("commitments") + " WHERE id = ?"));
+    PALABRE_ASSIGN_OR_RETURN(Statement find,
+                             db_.Prepare("SELECT session_id FROM " +
+                                         T("commitments") + " WHERE id = ?"));
     PALABRE_RETURN_IF_ERROR(find.BindText(1, e.record_id));
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (!exists) return Status::Ok();
@@ -187,8 +186,7 @@ Status Projection::ApplyCommitment(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(upsert.BindInt(3, c.position));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(4, c.commitment.action));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(5, c.commitment.owner));
-  PALABRE_RETURN_IF_ERROR(
-      upsert.BindText(6, FoldForMatch(c.commitment.owner)));
+  PALABRE_RETURN_IF_ERROR(upsert.BindText(6, FoldForMatch(c.commitment.owner)));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(7, c.commitment.due));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(8, Timestamp(e.hlc)));
   PALABRE_RETURN_IF_ERROR(upsert.Run());
@@ -230,8 +228,8 @@ Status Projection::ApplyRedact(const Entry& e) {
       const int64_t num = find.ColumnInt(0);
       for (const char* table : {"participation", "concerns"}) {
         PALABRE_ASSIGN_OR_RETURN(
-            Statement del, db_.Prepare("DELETE FROM " + T(table) +
-                                       " WHERE session_num = ?"));
+            Statement del,
+            db_.Prepare("DELETE FROM " + T(table) + " WHERE session_num = ?"));
         PALABRE_RETURN_IF_ERROR(del.BindInt(1, num));
         PALABRE_RETURN_IF_ERROR(del.Run());
       }
@@ -242,9 +240,9 @@ Status Projection::ApplyRedact(const Entry& e) {
       PALABRE_RETURN_IF_ERROR(del.Run());
     }
   } else if (e.type == kTypeCommitment) {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement find, db_.Prepare("SELECT session_id FROM " +
-                                    T("commitments") + " WHERE id = ?"));
+    PALABRE_ASSIGN_OR_RETURN(Statement find,
+                             db_.Prepare("SELECT session_id FROM " +
+                                         T("commitments") + " WHERE id = ?"));
     PALABRE_RETURN_IF_ERROR(find.BindText(1, e.record_id));
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (exists) {
@@ -256,9 +254,9 @@ Status Projection::ApplyRedact(const Entry& e) {
       PALABRE_RETURN_IF_ERROR(del.Run());
     }
   } else if (e.type == kTypeFollowUp) {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement find, db_.Prepare("SELECT commitment_id FROM " +
-                                    T("follow_ups") + " WHERE id = ?"));
+    PALABRE_ASSIGN_OR_RETURN(Statement find,
+                             db_.Prepare("SELECT commitment_id FROM " +
+                                         T("follow_ups") + " WHERE id = ?"));
     PALABRE_RETURN_IF_ERROR(find.BindText(1, e.record_id));
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (exists) {
@@ -283,8 +281,8 @@ Status Projection::ApplyRedact(const Entry& e) {
 
 StatusOr<bool> Projection::IsRedacted(std::string_view record_id) {
   PALABRE_ASSIGN_OR_RETURN(
-      Statement find, db_.Prepare("SELECT 1 FROM " + T("redacted") +
-                                  " WHERE record_id = ?"));
+      Statement find,
+      db_.Prepare("SELECT 1 FROM " + T("redacted") + " WHERE record_id = ?"));
   PALABRE_RETURN_IF_ERROR(find.BindText(1, record_id));
   return find.Step();
 }
@@ -324,9 +322,9 @@ Status Projection::Touch(std::string_view session_id) {
 }
 
 StatusOr<std::string> Projection::SessionText(int64_t num) {
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement find, db_.Prepare("SELECT id, device_id, seq FROM " +
-                                  T("sessions") + " WHERE num = ?"));
+  PALABRE_ASSIGN_OR_RETURN(Statement find,
+                           db_.Prepare("SELECT id, device_id, seq FROM " +
+                                       T("sessions") + " WHERE num = ?"));
   PALABRE_RETURN_IF_ERROR(find.BindInt(1, num));
   PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
   if (!exists) return std::string();
@@ -341,9 +339,9 @@ StatusOr<std::string> Projection::SessionText(int64_t num) {
   nlohmann::json value =
       nlohmann::json::parse(*body, nullptr, /*allow_exceptions=*/false);
   StatusOr<SessionInput> parsed =
-      value.is_discarded() ? StatusOr<SessionInput>(
-                                 DataLossError("session body is not JSON"))
-                           : ParseSession(value);
+      value.is_discarded()
+          ? StatusOr<SessionInput>(DataLossError("session body is not JSON"))
+          : ParseSession(value);
   if (!parsed.ok()) {
     return DataLossError("session " + id.substr(0, 8) +
                          ": invalid body: " + parsed.status().message());
@@ -370,9 +368,9 @@ Status Projection::Flush() {
       Statement del,
       db_.Prepare("INSERT INTO " + T("sessions_fts") +
                   " (sessions_fts, rowid, text) VALUES ('delete', ?, ?)"));
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement insert, db_.Prepare("INSERT INTO " + T("sessions_fts") +
-                                    " (rowid, text) VALUES (?, ?)"));
+  PALABRE_ASSIGN_OR_RETURN(Statement insert,
+                           db_.Prepare("INSERT INTO " + T("sessions_fts") +
+                                       " (rowid, text) VALUES (?, ?)"));
   for (auto& [num, old_text] : touched_) {
     PALABRE_ASSIGN_OR_RETURN(std::string new_text, SessionText(num));
     if (new_text == old_text) continue;

@@ -33,9 +33,9 @@ bool IsId(const json& value) {
 
 StatusOr<bool> Known(Database& db, const char* table, const char* column,
                      const std::string& id) {
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement stmt, db.Prepare(std::string("SELECT 1 FROM ") + table +
-                                 " WHERE " + column + " = ?"));
+  PALABRE_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(std::string("SELECT 1 FROM ") + table +
+                                      " WHERE " + column + " = ?"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, id));
   return stmt.Step();
 }
@@ -67,7 +67,8 @@ StatusOr<ImportedSession> ParseImported(const json& value,
     json& commitments = record["commitments"];
     for (std::size_t i = 0; i < commitments.size(); ++i) {
       json& c = commitments[i];
-      const std::string cpath = path + ".commitments[" + std::to_string(i) + "]";
+      const std::string cpath =
+          path + ".commitments[" + std::to_string(i) + "]";
       if (!c.is_object()) continue;  // ParseSession reports it
       if (!IsId(c.contains("id") ? c["id"] : json())) {
         return InvalidArgumentError(cpath + ".id: missing or not an id");
@@ -80,7 +81,8 @@ StatusOr<ImportedSession> ParseImported(const json& value,
       }
       for (std::size_t j = 0; j < follow_ups.size(); ++j) {
         const json& f = follow_ups[j];
-        const std::string fpath = cpath + ".follow_ups[" + std::to_string(j) + "]";
+        const std::string fpath =
+            cpath + ".follow_ups[" + std::to_string(j) + "]";
         if (!f.is_object() || !IsId(f.contains("id") ? f["id"] : json())) {
           return InvalidArgumentError(fpath + ".id: missing or not an id");
         }
@@ -187,22 +189,20 @@ StatusOr<ImportResult> RecordStore::Import(const json& document) {
   Status status = RunRecordWrite(*db_, [&](RecordWrite& write) -> Status {
     result = ImportResult{};
     for (const ImportedSession& s : sessions) {
-      PALABRE_ASSIGN_OR_RETURN(bool have,
-                               Known(*db_, "sessions", "id", s.id));
+      PALABRE_ASSIGN_OR_RETURN(bool have, Known(*db_, "sessions", "id", s.id));
       PALABRE_ASSIGN_OR_RETURN(bool gone,
                                Known(*db_, "redacted", "record_id", s.id));
       if (have || gone) {
         ++result.sessions_skipped;
       } else {
         PALABRE_RETURN_IF_ERROR(
-            write.Put(s.id, kTypeSession, kOpPut, "", s.session.body)
-                .status());
+            write.Put(s.id, kTypeSession, kOpPut, "", s.session.body).status());
         for (std::size_t i = 0; i < s.session.commitments.size(); ++i) {
           const CommitmentInput& c = s.session.commitments[i];
           PALABRE_ASSIGN_OR_RETURN(bool taken,
                                    Known(*db_, "commitments", "id", c.id));
-          PALABRE_ASSIGN_OR_RETURN(
-              bool redacted, Known(*db_, "redacted", "record_id", c.id));
+          PALABRE_ASSIGN_OR_RETURN(bool redacted,
+                                   Known(*db_, "redacted", "record_id", c.id));
           if (taken || redacted) {
             return InvalidArgumentError(
                 "commitment " + ShortId(c.id) +

@@ -105,8 +105,7 @@ StatusOr<std::vector<CommitmentView>> QueryCommitments(
                  "s.id = c.session_id " +
                  where + " ORDER BY " + order));
   for (std::size_t i = 0; i < params.size(); ++i) {
-    PALABRE_RETURN_IF_ERROR(
-        stmt.BindText(static_cast<int>(i) + 1, params[i]));
+    PALABRE_RETURN_IF_ERROR(stmt.BindText(static_cast<int>(i) + 1, params[i]));
   }
   std::vector<CommitmentView> out;
   while (true) {
@@ -158,8 +157,7 @@ std::string ShortId(std::string_view id) {
   return std::string(id.substr(0, 8));
 }
 
-RecordStore::RecordStore(Vault* vault, Database* db)
-    : vault_(vault), db_(db) {}
+RecordStore::RecordStore(Vault* vault, Database* db) : vault_(vault), db_(db) {}
 
 StatusOr<RecordStore> RecordStore::Open(Vault& vault) {
   if (vault.locked()) return FailedPreconditionError("the vault is locked");
@@ -185,8 +183,7 @@ StatusOr<std::vector<AddedSession>> RecordStore::AddSessions(
       AddedSession result;
       result.session = NewRecordId();
       PALABRE_RETURN_IF_ERROR(
-          write.Put(result.session, kTypeSession, kOpPut, "", s.body)
-              .status());
+          write.Put(result.session, kTypeSession, kOpPut, "", s.body).status());
       for (std::size_t i = 0; i < s.commitments.size(); ++i) {
         std::string id = NewRecordId();
         PALABRE_RETURN_IF_ERROR(
@@ -220,8 +217,9 @@ StatusOr<AddedSession> RecordStore::EditSession(std::string_view id_prefix,
   for (std::size_t i = 0; i < session.commitments.size(); ++i) {
     const CommitmentInput& c = session.commitments[i];
     if (c.id.empty()) continue;
-    auto it = std::find_if(existing.begin(), existing.end(),
-                           [&](const CommitmentView& v) { return v.id == c.id; });
+    auto it =
+        std::find_if(existing.begin(), existing.end(),
+                     [&](const CommitmentView& v) { return v.id == c.id; });
     if (it == existing.end()) {
       return InvalidArgumentError("commitments[" + std::to_string(i) +
                                   "].id: not a commitment of session " +
@@ -339,8 +337,9 @@ StatusOr<std::string> RecordStore::RedactSession(std::string_view id_prefix) {
       PALABRE_RETURN_IF_ERROR(EraseBodies(*db_, record.first));
     }
     // Merge the index so that no segment keeps the session's tokens.
-    return db_->Exec("INSERT INTO sessions_fts(sessions_fts) "
-                     "VALUES ('optimize')");
+    return db_->Exec(
+        "INSERT INTO sessions_fts(sessions_fts) "
+        "VALUES ('optimize')");
   });
   if (!status.ok()) return status;
   // Fold the WAL (which holds the pre-redaction pages) into the database.
@@ -354,12 +353,13 @@ StatusOr<std::string> RecordStore::AddFollowUp(
                            ResolveCommitment(commitment_prefix));
   PALABRE_RETURN_IF_ERROR(ValidateFollowUp(follow_up));
   const std::string id = NewRecordId();
-  PALABRE_RETURN_IF_ERROR(RunRecordWrite(*db_, [&](RecordWrite& write) -> Status {
-    return write
-        .Put(id, kTypeFollowUp, kOpPut, commitment,
-             FollowUpBody(commitment, follow_up))
-        .status();
-  }));
+  PALABRE_RETURN_IF_ERROR(
+      RunRecordWrite(*db_, [&](RecordWrite& write) -> Status {
+        return write
+            .Put(id, kTypeFollowUp, kOpPut, commitment,
+                 FollowUpBody(commitment, follow_up))
+            .status();
+      }));
   return id;
 }
 
@@ -420,12 +420,11 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
         query);
     where += ")";
   }
-  std::string page =
-      "SELECT s.num FROM sessions s" +
-      std::string(!f.text.empty() && !by_place && f.limit >= 0
-                      ? " INDEXED BY sessions_by_day"
-                      : "") +
-      where + " ORDER BY s.day DESC, s.start_utc DESC, s.num";
+  std::string page = "SELECT s.num FROM sessions s" +
+                     std::string(!f.text.empty() && !by_place && f.limit >= 0
+                                     ? " INDEXED BY sessions_by_day"
+                                     : "") +
+                     where + " ORDER BY s.day DESC, s.start_utc DESC, s.num";
   if (f.limit >= 0) page += " LIMIT " + std::to_string(f.limit);
   const std::string sql =
       "SELECT s.id, s.kind, s.title, s.started_at, s.day, s.country, "
@@ -435,8 +434,7 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
       page + ") ORDER BY s.day DESC, s.start_utc DESC, s.num";
   PALABRE_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
   for (std::size_t i = 0; i < params.size(); ++i) {
-    PALABRE_RETURN_IF_ERROR(
-        stmt.BindText(static_cast<int>(i) + 1, params[i]));
+    PALABRE_RETURN_IF_ERROR(stmt.BindText(static_cast<int>(i) + 1, params[i]));
   }
   std::vector<SessionSummary> out;
   while (true) {
@@ -507,8 +505,7 @@ StatusOr<std::vector<FollowUpView>> RecordStore::FollowUps(
     PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back({stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2),
-                   stmt.ColumnText(3), stmt.ColumnText(4),
-                   stmt.ColumnText(5)});
+                   stmt.ColumnText(3), stmt.ColumnText(4), stmt.ColumnText(5)});
   }
   return out;
 }

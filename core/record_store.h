@@ -93,14 +93,14 @@ struct CommitmentView {
 };
 
 struct CommitmentFilter {
-  std::string status;   // "" = any
+  std::string status;    // "" = any
   bool overdue = false;  // only overdue ones
-  std::string owner;    // "" = any; case-insensitive substring
-  std::string country;  // "" = any
-  std::string region;   // "" = any
-  std::string commune;  // "" = any
-  std::string today;    // YYYY-MM-DD: decides `overdue`; required
-  int64_t limit = -1;   // < 0 = no limit
+  std::string owner;     // "" = any; case-insensitive substring
+  std::string country;   // "" = any
+  std::string region;    // "" = any
+  std::string commune;   // "" = any
+  std::string today;     // YYYY-MM-DD: decides `overdue`; required
+  int64_t limit = -1;    // < 0 = no limit
 };
 
 // Where the last session recorded took place ("" when none): the interactive

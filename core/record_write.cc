@@ -17,14 +17,16 @@ StatusOr<Entry> RecordWrite::Put(std::string_view record_id,
     PALABRE_RETURN_IF_ERROR(find.BindText(1, record_id));
     PALABRE_ASSIGN_OR_RETURN(bool redacted, find.Step());
     if (redacted) {
-      return InvalidArgumentError("record " + std::string(record_id.substr(0, 8)) +
+      return InvalidArgumentError("record " +
+                                  std::string(record_id.substr(0, 8)) +
                                   " was redacted; it cannot be written again");
     }
   }
   PALABRE_ASSIGN_OR_RETURN(
-      Entry e, log_.Append(record_id, type, op, parent,
-                           body.dump(-1, ' ', false,
-                                     nlohmann::json::error_handler_t::replace)));
+      Entry e,
+      log_.Append(
+          record_id, type, op, parent,
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   PALABRE_RETURN_IF_ERROR(projection_.Apply(e));
   return e;
 }

@@ -8,11 +8,11 @@ namespace {
 
 // Base letters of U+00C0..U+00FF ('\0' = keep as is; "?" two letters).
 constexpr const char* kLatin1[64] = {
-    "a", "a", "a", "a", "a",  "a", "ae", "c", "e", "e", "e", "e", "i",
-    "i", "i", "i", "d", "n",  "o", "o",  "o", "o", "o", nullptr, "o", "u",
-    "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a", "a", "a", "ae",
-    "c", "e", "e", "e", "e",  "i", "i",  "i", "i", "d", "n", "o", "o",
-    "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};
+    "a", "a", "a", "a",     "a",  "a",  "ae", "c", "e", "e", "e",     "e", "i",
+    "i", "i", "i", "d",     "n",  "o",  "o",  "o", "o", "o", nullptr, "o", "u",
+    "u", "u", "u", "y",     "th", "ss", "a",  "a", "a", "a", "a",     "a", "ae",
+    "c", "e", "e", "e",     "e",  "i",  "i",  "i", "i", "d", "n",     "o", "o",
+    "o", "o", "o", nullptr, "o",  "u",  "u",  "u", "u", "y", "th",    "y"};
 
 // Base letters of U+0100..U+017F (Latin Extended-A), in pairs mostly.
 constexpr char kExtendedA[] =
@@ -43,11 +43,16 @@ std::size_t Decode(std::string_view s, std::size_t i, uint32_t* cp) {
     return static_cast<unsigned char>(s[i + k]);
   };
   const unsigned char c = b(0);
-  std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                   : (c >> 3) == 30 ? 4 : 0;
+  std::size_t len = c < 0x80         ? 1
+                    : (c >> 5) == 6  ? 2
+                    : (c >> 4) == 14 ? 3
+                    : (c >> 3) == 30 ? 4
+                                     : 0;
   if (len == 0 || i + len > s.size()) return 0;
-  uint32_t v = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F)
-                                                               : (c & 0x07);
+  uint32_t v = len == 1   ? c
+               : len == 2 ? (c & 0x1F)
+               : len == 3 ? (c & 0x0F)
+                          : (c & 0x07);
   for (std::size_t k = 1; k < len; ++k) {
     if ((b(k) & 0xC0) != 0x80) return 0;
     v = (v << 6) | (b(k) & 0x3F);

@@ -83,9 +83,9 @@ Status CheckChains(Database& db, VerifyReport& report) {
   // Records with a redact entry: their earlier bodies may be erased.
   std::set<std::string> redacted;
   {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement stmt, db.Prepare("SELECT DISTINCT record_id FROM "
-                                   "log_entries WHERE op = 'redact'"));
+    PALABRE_ASSIGN_OR_RETURN(Statement stmt,
+                             db.Prepare("SELECT DISTINCT record_id FROM "
+                                        "log_entries WHERE op = 'redact'"));
     while (true) {
       PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -145,21 +145,20 @@ Status RebuildAndCompare(Database& db) {
         return rebuilt.Apply(e);
       }));
   PALABRE_RETURN_IF_ERROR(rebuilt.Flush());
-  PALABRE_RETURN_IF_ERROR(db.Exec(
-      "CREATE VIRTUAL TABLE temp.vocab_main USING "
-      "fts5vocab(main, sessions_fts, instance);"
-      "CREATE VIRTUAL TABLE temp.vocab_temp USING "
-      "fts5vocab(temp, sessions_fts, instance);"));
+  PALABRE_RETURN_IF_ERROR(
+      db.Exec("CREATE VIRTUAL TABLE temp.vocab_main USING "
+              "fts5vocab(main, sessions_fts, instance);"
+              "CREATE VIRTUAL TABLE temp.vocab_temp USING "
+              "fts5vocab(temp, sessions_fts, instance);"));
   for (const Compared& c : kCompared) {
     const std::string stored = ForSchema(c.select, "main");
     const std::string fresh = ForSchema(c.select, "temp");
-    PALABRE_ASSIGN_OR_RETURN(
-        int64_t missing,
-        db.QueryInt("SELECT count(*) FROM (" + fresh + " EXCEPT " + stored +
-                    ")"));
-    PALABRE_ASSIGN_OR_RETURN(
-        int64_t extra, db.QueryInt("SELECT count(*) FROM (" + stored +
-                                   " EXCEPT " + fresh + ")"));
+    PALABRE_ASSIGN_OR_RETURN(int64_t missing,
+                             db.QueryInt("SELECT count(*) FROM (" + fresh +
+                                         " EXCEPT " + stored + ")"));
+    PALABRE_ASSIGN_OR_RETURN(int64_t extra,
+                             db.QueryInt("SELECT count(*) FROM (" + stored +
+                                         " EXCEPT " + fresh + ")"));
     if (missing != 0 || extra != 0) {
       return DataLossError(std::string("the stored ") + c.name +
                            " differ from what the log gives (" +

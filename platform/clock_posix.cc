@@ -1,10 +1,10 @@
 // POSIX clock: clock_gettime for UTC, localtime_r for the local date and
 // offset (see clock.h).
-#include "platform/clock.h"
-
 #include <time.h>
 
 #include <cstdio>
+
+#include "platform/clock.h"
 
 namespace palabre {
 
@@ -40,8 +40,8 @@ std::string NowLocalRfc3339() {
   if (offset_min < 0) offset_min = -offset_min;
   char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:00%c%02ld:%02ld",
-                t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
-                t.tm_min, sign, offset_min / 60, offset_min % 60);
+                t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min,
+                sign, offset_min / 60, offset_min % 60);
   return buf;
 }
 
