@@ -693,32 +693,12 @@ const std::vector<Region> kRegions = {
      kGeorgiaOwners},
 };
 
-const std::vector<std::string_view> kGroups = {"security_forces",
-                                               "local_authority",
-                                               "traditional_leaders",
-                                               "religious_leaders",
-                                               "cso",
-                                               "youth",
-                                               "womens_groups",
-                                               "idps",
-                                               "persons_with_disabilities",
-                                               "media",
-                                               "private_sector"};
-const std::vector<std::string_view> kCategories = {"police_conduct",
-                                                   "armed_groups",
-                                                   "gender_based_violence",
-                                                   "land_dispute",
-                                                   "intercommunal_conflict",
-                                                   "corruption",
-                                                   "justice_access",
-                                                   "detention",
-                                                   "displacement",
-                                                   "youth_unemployment",
-                                                   "trafficking",
-                                                   "misinformation",
-                                                   "hrd_safety",
-                                                   "service_delivery",
-                                                   "other"};
+// Every stakeholder group but "other" (the last), and every concern
+// category, from core's vocabularies.
+const std::vector<std::string_view> kGroups(StakeholderGroups().begin(),
+                                            StakeholderGroups().end() - 1);
+const std::vector<std::string_view> kCategories(ConcernCategories().begin(),
+                                                ConcernCategories().end());
 
 class Rng {
  public:

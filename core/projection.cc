@@ -99,13 +99,7 @@ Status Projection::ApplySession(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(upsert.BindText(15, now));
   PALABRE_RETURN_IF_ERROR(upsert.Run());
   if (exists) {
-    for (const char* table : {"participation", "concerns"}) {
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement del,
-          db_.Prepare("DELETE FROM " + T(table) + " WHERE session_num = ?"));
-      PALABRE_RETURN_IF_ERROR(del.BindInt(1, num));
-      PALABRE_RETURN_IF_ERROR(del.Run());
-    }
+    PALABRE_RETURN_IF_ERROR(DeleteSessionDetails(num));
   } else {
     PALABRE_ASSIGN_OR_RETURN(num, db_.QueryInt("SELECT last_insert_rowid()"));
     touched_.emplace(num, std::string());
@@ -149,11 +143,7 @@ Status Projection::ApplyCommitment(const Entry& e) {
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (!exists) return Status::Ok();
     PALABRE_RETURN_IF_ERROR(Touch(find.ColumnText(0)));
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement del,
-        db_.Prepare("DELETE FROM " + T("commitments") + " WHERE id = ?"));
-    PALABRE_RETURN_IF_ERROR(del.BindText(1, e.record_id));
-    return del.Run();
+    return DeleteRows("commitments", "id", e.record_id);
   }
   if (e.op != kOpPut) return DataLossError(EntryName(e) + ": unknown op");
   PALABRE_ASSIGN_OR_RETURN(nlohmann::json body, BodyJson(e));
@@ -226,18 +216,8 @@ Status Projection::ApplyRedact(const Entry& e) {
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (exists) {
       const int64_t num = find.ColumnInt(0);
-      for (const char* table : {"participation", "concerns"}) {
-        PALABRE_ASSIGN_OR_RETURN(
-            Statement del,
-            db_.Prepare("DELETE FROM " + T(table) + " WHERE session_num = ?"));
-        PALABRE_RETURN_IF_ERROR(del.BindInt(1, num));
-        PALABRE_RETURN_IF_ERROR(del.Run());
-      }
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement del,
-          db_.Prepare("DELETE FROM " + T("sessions") + " WHERE num = ?"));
-      PALABRE_RETURN_IF_ERROR(del.BindInt(1, num));
-      PALABRE_RETURN_IF_ERROR(del.Run());
+      PALABRE_RETURN_IF_ERROR(DeleteSessionDetails(num));
+      PALABRE_RETURN_IF_ERROR(DeleteRows("sessions", "num", num));
     }
   } else if (e.type == kTypeCommitment) {
     PALABRE_ASSIGN_OR_RETURN(Statement find,
@@ -247,11 +227,7 @@ Status Projection::ApplyRedact(const Entry& e) {
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (exists) {
       PALABRE_RETURN_IF_ERROR(Touch(find.ColumnText(0)));
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement del,
-          db_.Prepare("DELETE FROM " + T("commitments") + " WHERE id = ?"));
-      PALABRE_RETURN_IF_ERROR(del.BindText(1, e.record_id));
-      PALABRE_RETURN_IF_ERROR(del.Run());
+      PALABRE_RETURN_IF_ERROR(DeleteRows("commitments", "id", e.record_id));
     }
   } else if (e.type == kTypeFollowUp) {
     PALABRE_ASSIGN_OR_RETURN(Statement find,
@@ -261,11 +237,7 @@ Status Projection::ApplyRedact(const Entry& e) {
     PALABRE_ASSIGN_OR_RETURN(bool exists, find.Step());
     if (exists) {
       const std::string commitment = find.ColumnText(0);
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement del,
-          db_.Prepare("DELETE FROM " + T("follow_ups") + " WHERE id = ?"));
-      PALABRE_RETURN_IF_ERROR(del.BindText(1, e.record_id));
-      PALABRE_RETURN_IF_ERROR(del.Run());
+      PALABRE_RETURN_IF_ERROR(DeleteRows("follow_ups", "id", e.record_id));
       PALABRE_RETURN_IF_ERROR(RefreshCommitmentStatus(commitment));
     }
   } else {
@@ -277,6 +249,29 @@ Status Projection::ApplyRedact(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(mark.BindText(1, e.record_id));
   PALABRE_RETURN_IF_ERROR(mark.BindText(2, e.type));
   return mark.Run();
+}
+
+Status Projection::DeleteRows(std::string_view table, std::string_view column,
+                              std::string_view key) {
+  PALABRE_ASSIGN_OR_RETURN(Statement del,
+                           db_.Prepare("DELETE FROM " + T(table) + " WHERE " +
+                                       std::string(column) + " = ?"));
+  PALABRE_RETURN_IF_ERROR(del.BindText(1, key));
+  return del.Run();
+}
+
+Status Projection::DeleteRows(std::string_view table, std::string_view column,
+                              int64_t key) {
+  PALABRE_ASSIGN_OR_RETURN(Statement del,
+                           db_.Prepare("DELETE FROM " + T(table) + " WHERE " +
+                                       std::string(column) + " = ?"));
+  PALABRE_RETURN_IF_ERROR(del.BindInt(1, key));
+  return del.Run();
+}
+
+Status Projection::DeleteSessionDetails(int64_t num) {
+  PALABRE_RETURN_IF_ERROR(DeleteRows("participation", "session_num", num));
+  return DeleteRows("concerns", "session_num", num);
 }
 
 StatusOr<bool> Projection::IsRedacted(std::string_view record_id) {

@@ -56,6 +56,13 @@ class Projection {
   Status Touch(std::string_view session_id);
   Status RefreshCommitmentStatus(std::string_view commitment_id);
   StatusOr<bool> IsRedacted(std::string_view record_id);
+  // Deletes the rows of `table` whose `column` equals `key`.
+  Status DeleteRows(std::string_view table, std::string_view column,
+                    std::string_view key);
+  Status DeleteRows(std::string_view table, std::string_view column,
+                    int64_t key);
+  // Deletes a session's participation counts and concerns.
+  Status DeleteSessionDetails(int64_t num);
   std::string T(std::string_view table) const;  // schema-qualified name
 
   Database& db_;
