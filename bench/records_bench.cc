@@ -15,11 +15,13 @@
 // random, so two fills differ only in ids. Then it times, as the median of
 // `--runs` runs (default 7):
 //   1. adding one session (one AddSessions call, synchronous=FULL fsyncs);
-//   2. `session list --region R`, first page (ListSessions, limit 20);
-//   3. `session list --text W`, first page, for a word in about 1% of the
+//   2. `session list --region R` as its readable output runs it: the first
+//      page (ListSessions, limit 50) and the count of all (CountSessions);
+//   3. `session list --text W`, the same, for a word in about 1% of the
 //      sessions and for a common word;
-//   4. `commitment list --overdue` (ListCommitments, today 2026-11-26): the
-//      whole call as the CLI makes it, with the number of rows;
+//   4. `commitment list --overdue` (today 2026-11-26) as its readable output
+//      runs it: the first page (ListCommitments, limit 50) and the count;
+//      then every row (`--all`, or `--json`), without a goal;
 //   5. the report over everything (ComputeReport with an empty filter);
 //   6. verify (VerifyRecords; no goal; `--verify-runs`, default 1, as one
 //      run over 100,000 sessions takes about 20 minutes);
@@ -104,7 +106,8 @@ constexpr char kRareWord[] = "transhumance";  // in about 1% of the sessions
 constexpr char kCommonWord[] = "police";
 constexpr char kListRegion[] = "Gao";
 constexpr char kSmallRegion[] = "Kirkuk";
-constexpr int kPageSize = 20;
+// The first page of a readable list (cli/list_paging.h, kDefaultPage).
+constexpr int kPageSize = 50;
 // Indexes of the sessions measure 1 adds, far from the fill's.
 constexpr int64_t kSingleAddBase = 1'000'000'000;
 
@@ -1197,6 +1200,18 @@ class Bench {
   std::vector<Row> rows_;
 };
 
+// `session list` as the readable CLI output runs it: the first page, and
+// the total when the page is full (cli/commands_session.cc).
+Status ListLikeCli(RecordStore& store, const SessionFilter& f,
+                   std::size_t* shown) {
+  PALABRE_ASSIGN_OR_RETURN(auto list, store.ListSessions(f));
+  *shown = list.size();
+  if (static_cast<int64_t>(list.size()) >= f.limit) {
+    PALABRE_RETURN_IF_ERROR(store.CountSessions(f).status());
+  }
+  return Status::Ok();
+}
+
 StatusOr<int64_t> Count(Database& db, const std::string& sql) {
   return db.QueryInt(sql);
 }
@@ -1342,14 +1357,11 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
     PALABRE_ASSIGN_OR_RETURN(
         auto ms, bench.Time(std::string("session list --region ") + region,
                             o.runs, true, [&]() -> Status {
-                              PALABRE_ASSIGN_OR_RETURN(auto list,
-                                                       store.ListSessions(f));
-                              n = list.size();
-                              return Status::Ok();
+                              return ListLikeCli(store, f, &n);
                             }));
-    bench.Add(std::string("2. session list --region ") + region +
-                  " --limit 20 (" + std::to_string(n) + " of " +
-                  WithCommas(in_region) + ")",
+    bench.Add(std::string("2. session list --region ") + region + " (" +
+                  std::to_string(n) + " of " + WithCommas(in_region) +
+                  ", and the count)",
               ms, 50);
   }
 
@@ -1367,14 +1379,11 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
     PALABRE_ASSIGN_OR_RETURN(
         auto ms, bench.Time(std::string("session list --text ") + word, o.runs,
                             true, [&]() -> Status {
-                              PALABRE_ASSIGN_OR_RETURN(auto list,
-                                                       store.ListSessions(f));
-                              n = list.size();
-                              return Status::Ok();
+                              return ListLikeCli(store, f, &n);
                             }));
-    bench.Add(std::string("3. session list --text ") + word + " --limit 20 (" +
+    bench.Add(std::string("3. session list --text ") + word + " (" +
                   std::to_string(n) + " of " + WithCommas(matching) +
-                  " matching, " +
+                  " matching, and the count, " +
                   Fixed(100.0 * static_cast<double>(matching) /
                             static_cast<double>(std::max<int64_t>(1, sessions)),
                         1) +
@@ -1382,22 +1391,39 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
               ms, 50);
   }
 
-  // 4. commitment list --overdue.
+  // 4. commitment list --overdue: the first page and the count, as the
+  // readable list does; then every row (--all, --json), without a goal.
   {
     CommitmentFilter f;
     f.overdue = true;
     f.today = kToday;
+    f.limit = kPageSize;
     std::size_t n = 0;
+    int64_t total = 0;
     PALABRE_ASSIGN_OR_RETURN(
         auto ms,
         bench.Time("commitment list --overdue", o.runs, true, [&]() -> Status {
           PALABRE_ASSIGN_OR_RETURN(auto list, store.ListCommitments(f));
           n = list.size();
+          PALABRE_ASSIGN_OR_RETURN(total, store.CountCommitments(f));
           return Status::Ok();
         }));
     bench.Add("4. commitment list --overdue (today " + std::string(kToday) +
-                  ", " + WithCommas(static_cast<int64_t>(n)) + " rows)",
+                  ": " + std::to_string(n) + " of " + WithCommas(total) +
+                  " rows, and the count)",
               ms, 50);
+    f.limit = -1;
+    PALABRE_ASSIGN_OR_RETURN(
+        ms, bench.Time("commitment list --overdue --all", o.runs, true,
+                       [&]() -> Status {
+                         PALABRE_ASSIGN_OR_RETURN(auto list,
+                                                  store.ListCommitments(f));
+                         n = list.size();
+                         return Status::Ok();
+                       }));
+    bench.Add("4. commitment list --overdue --all (" +
+                  WithCommas(static_cast<int64_t>(n)) + " rows)",
+              ms, 0);
   }
 
   // 5. The report over everything.

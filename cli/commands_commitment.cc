@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/list_paging.h"
 #include "cli/output.h"
 #include "cli/records_access.h"
 #include "cli/session_text.h"
@@ -32,14 +33,25 @@ json CommitmentJson(const CommitmentView& c) {
           {"overdue", c.overdue}};
 }
 
-Status RunList(Context& ctx, CommitmentFilter f) {
+struct ListOptions {
+  CommitmentFilter filter;
+  Paging paging;
+};
+
+Status RunList(Context& ctx, ListOptions o) {
+  CommitmentFilter& f = o.filter;
   PALABRE_RETURN_IF_ERROR(
       CheckWordOption("--status", f.status, CommitmentStatuses()));
   PALABRE_RETURN_IF_ERROR(NormalizeCountryOption(&f.country));
   f.today = TodayLocalDate();
+  f.limit = PageLimit(o.paging, ctx.json);
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(std::vector<CommitmentView> list,
                            open.store->ListCommitments(f));
+  int64_t total = static_cast<int64_t>(list.size());
+  if (!ctx.json && PageIsFull(list.size(), f.limit)) {
+    PALABRE_ASSIGN_OR_RETURN(total, open.store->CountCommitments(f));
+  }
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   if (ctx.json) {
     json out = json::array();
@@ -55,6 +67,8 @@ Status RunList(Context& ctx, CommitmentFilter f) {
               << ShortId(c.session_id) << " " << c.session_date << ", "
               << PlaceText(c.country, c.region, c.commune) << "]\n";
   }
+  const std::string more = MoreLine(list.size(), total, "commitments");
+  if (!more.empty()) std::cout << more << '\n';
   return FlushStdout();
 }
 
@@ -99,7 +113,8 @@ Command AddCommitmentCommand(CLI::App& parent) {
       "latest follow-up; it is overdue when its due date has passed and it\n"
       "is open or in_progress.\n"));
 
-  auto filter = std::make_shared<CommitmentFilter>();
+  auto list_opts = std::make_shared<ListOptions>();
+  CommitmentFilter* filter = &list_opts->filter;
   CLI::App* list = app->add_subcommand("list", "List commitments by due date");
   list->add_option("--status", filter->status, "Only this status");
   list->add_flag("--overdue", filter->overdue,
@@ -110,12 +125,12 @@ Command AddCommitmentCommand(CLI::App& parent) {
                    "Only this country (ISO code)");
   list->add_option("--region", filter->region, "Only this region");
   list->add_option("--commune", filter->commune, "Only this commune");
-  list->add_option("--limit", filter->limit, "At most N commitments")
-      ->check(LimitValidator());
+  AddPagingOptions(list, &list_opts->paging, "commitments");
   list->footer(CommandFooter(
       "One line per commitment: short id, due date, status, owner, action and\n"
-      "the session it came from. --json prints one JSON array of objects with\n"
-      "full ids.\n"));
+      "the session it came from; the first 50, then how many there are in\n"
+      "all (--limit N or --all for more). --json prints one JSON array of\n"
+      "objects with full ids, every one unless --limit.\n"));
 
   auto update = std::make_shared<UpdateOptions>();
   CLI::App* up = app->add_subcommand(
@@ -134,7 +149,7 @@ Command AddCommitmentCommand(CLI::App& parent) {
       "latest follow-up (by date, then by when it was recorded).\n"));
 
   return Command{app, [=](Context& ctx) -> Status {
-                   if (list->parsed()) return RunList(ctx, *filter);
+                   if (list->parsed()) return RunList(ctx, *list_opts);
                    return RunUpdate(ctx, *update);
                  }};
 }

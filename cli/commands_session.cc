@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/list_paging.h"
 #include "cli/output.h"
 #include "cli/records_access.h"
 #include "cli/session_prompt.h"
@@ -92,6 +93,7 @@ Status RunAdd(Context& ctx, const AddOptions& o) {
 
 struct ListOptions {
   SessionFilter filter;
+  Paging paging;
 };
 
 Status RunList(Context& ctx, ListOptions o) {
@@ -100,6 +102,7 @@ Status RunList(Context& ctx, ListOptions o) {
   PALABRE_RETURN_IF_ERROR(CheckDateOption("--to", f.to));
   PALABRE_RETURN_IF_ERROR(CheckWordOption("--kind", f.kind, SessionKinds()));
   PALABRE_RETURN_IF_ERROR(NormalizeCountryOption(&f.country));
+  f.limit = PageLimit(o.paging, ctx.json);
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(std::vector<SessionSummary> sessions,
                            open.store->ListSessions(f));
@@ -113,10 +116,16 @@ Status RunList(Context& ctx, ListOptions o) {
     PrintJson(list);
     return FlushStdout();
   }
+  int64_t total = static_cast<int64_t>(sessions.size());
+  if (PageIsFull(sessions.size(), f.limit)) {
+    PALABRE_ASSIGN_OR_RETURN(total, open.store->CountSessions(f));
+  }
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   for (const SessionSummary& s : sessions) {
     std::cout << SessionLine(s) << '\n';
   }
+  const std::string more = MoreLine(sessions.size(), total, "sessions");
+  if (!more.empty()) std::cout << more << '\n';
   if (sessions.empty() && platform::IsTerminal(1)) {
     std::cerr << "No session matches.\n";
   }
@@ -216,12 +225,12 @@ Command AddSessionCommand(CLI::App& parent) {
   list->add_option("--text", f.text,
                    "Full-text search over every text field: every word must "
                    "match (as a word prefix); accents do not matter");
-  list->add_option("--limit", f.limit, "At most N sessions")
-      ->check(LimitValidator());
+  AddPagingOptions(list, &list_opts->paging, "sessions");
   list->footer(CommandFooter(
       "One line per session: short id, date, kind, place, title and the\n"
-      "number of open commitments. --json prints one JSON array of the full\n"
-      "records (as session show --json).\n"));
+      "number of open commitments; the first 50, then how many there are in\n"
+      "all (--limit N or --all for more). --json prints one JSON array of\n"
+      "the full records (as session show --json), every one unless --limit.\n"));
 
   auto show_id = std::make_shared<std::string>();
   CLI::App* show = app->add_subcommand("show", "Show one whole session");

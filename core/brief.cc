@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/database.h"
+#include "core/entry_log.h"
 #include "core/record.h"
 #include "core/text_fold.h"
 
@@ -169,19 +172,55 @@ Status QueryConcerns(Database& db, const PlaceConditions& place, Brief& brief) {
   for (std::size_t i = 0; i < brief.concerns.size(); ++i) {
     index[brief.concerns[i].category] = i;
   }
-  return ForEachRow(
+  // The latest three concerns of each category; their summaries are in the
+  // sessions' bodies (the projection keeps none), read from the log.
+  struct Latest {
+    std::string category, day, device_id;
+    int64_t seq = 0, position = 0;
+  };
+  std::vector<Latest> latest;
+  PALABRE_RETURN_IF_ERROR(ForEachRow(
       db,
-      "SELECT category, day, summary FROM ("
-      " SELECT c.category, s.day, c.summary, ROW_NUMBER() OVER ("
+      "SELECT category, day, device_id, seq, position FROM ("
+      " SELECT c.category, s.day, s.device_id, s.seq, c.position,"
+      "  ROW_NUMBER() OVER ("
       "  PARTITION BY c.category"
       "  ORDER BY s.day DESC, s.start_utc DESC, c.position) AS rank" +
           from + ") WHERE rank <= 3 ORDER BY category, rank",
       place, [&](Statement& s) {
-        auto it = index.find(s.ColumnText(0));
-        if (it == index.end()) return;
-        brief.concerns[it->second].latest.push_back(
-            {s.ColumnText(1), s.ColumnText(2)});
-      });
+        latest.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+                          s.ColumnInt(3), s.ColumnInt(4)});
+      }));
+  std::map<std::pair<std::string, int64_t>, nlohmann::json> bodies;
+  for (const Latest& row : latest) {
+    auto it = index.find(row.category);
+    if (it == index.end()) continue;
+    auto key = std::make_pair(row.device_id, row.seq);
+    auto body = bodies.find(key);
+    if (body == bodies.end()) {
+      PALABRE_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                               ReadEntryBody(db, row.device_id, row.seq));
+      nlohmann::json parsed = nlohmann::json::parse(
+          text.value_or(""), nullptr, /*allow_exceptions=*/false);
+      body = bodies.emplace(key, std::move(parsed)).first;
+    }
+    const nlohmann::json& concerns = body->second.is_object()
+                                         ? body->second.value(
+                                               "concerns", nlohmann::json())
+                                         : nlohmann::json();
+    const auto position = static_cast<std::size_t>(row.position);
+    if (!concerns.is_array() || position >= concerns.size() ||
+        !concerns[position].is_object() ||
+        !concerns[position].value("summary", nlohmann::json()).is_string()) {
+      return DataLossError("device " + row.device_id.substr(0, 8) + " seq " +
+                           std::to_string(row.seq) +
+                           ": the session's body has no concern " +
+                           std::to_string(row.position));
+    }
+    brief.concerns[it->second].latest.push_back(
+        {row.day, concerns[position]["summary"].get<std::string>()});
+  }
+  return Status::Ok();
 }
 
 Status QueryOpenCommitments(Database& db, const PlaceConditions& place,

@@ -4,10 +4,10 @@
 #include "core/entry_log.h"
 
 #include <sodium.h>
-#include <zlib.h>
 
 #include <algorithm>
 
+#include "core/body_codec.h"
 #include "core/database.h"
 #include "platform/clock.h"
 
@@ -34,12 +34,6 @@ std::string RawId(std::string_view hex) {
   raw.resize(16, '\0');
   return raw;
 }
-
-// Stored body: one byte method (0 raw, 1 zlib), then for zlib the inflated
-// size as 4 bytes big-endian, then the data.
-constexpr char kRaw = 0;
-constexpr char kZlib = 1;
-constexpr std::size_t kMaxBodyBytes = 32 << 20;
 
 Entry ReadRow(const Statement& stmt, Status* status) {
   Entry e;
@@ -109,49 +103,6 @@ std::string ComputeBodyHash(std::string_view body_key, std::string_view body) {
                      reinterpret_cast<const uint8_t*>(body_key.data()),
                      body_key.size());
   return std::string(reinterpret_cast<const char*>(hash), sizeof hash);
-}
-
-std::string PackBody(std::string_view body) {
-  if (body.size() >= 64) {
-    uLongf bound = compressBound(body.size());
-    std::string out(5 + bound, '\0');
-    if (compress2(reinterpret_cast<Bytef*>(out.data() + 5), &bound,
-                  reinterpret_cast<const Bytef*>(body.data()), body.size(),
-                  6) == Z_OK &&
-        bound + 5 < body.size() + 1) {
-      out[0] = kZlib;
-      const uint32_t n = static_cast<uint32_t>(body.size());
-      out[1] = static_cast<char>(n >> 24);
-      out[2] = static_cast<char>(n >> 16);
-      out[3] = static_cast<char>(n >> 8);
-      out[4] = static_cast<char>(n);
-      out.resize(5 + bound);
-      return out;
-    }
-  }
-  std::string out(1, kRaw);
-  out.append(body);
-  return out;
-}
-
-StatusOr<std::string> UnpackBody(std::string_view stored) {
-  if (stored.empty()) return DataLossError("empty stored body");
-  if (stored[0] == kRaw) return std::string(stored.substr(1));
-  if (stored[0] != kZlib || stored.size() < 5) {
-    return DataLossError("unknown body encoding");
-  }
-  const auto* p = reinterpret_cast<const uint8_t*>(stored.data());
-  const std::size_t n = (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) |
-                        (std::size_t{p[3]} << 8) | p[4];
-  if (n > kMaxBodyBytes) return DataLossError("stored body too large");
-  std::string out(n, '\0');
-  uLongf len = n;
-  if (uncompress(reinterpret_cast<Bytef*>(out.data()), &len, p + 5,
-                 stored.size() - 5) != Z_OK ||
-      len != n) {
-    return DataLossError("stored body does not inflate");
-  }
-  return out;
 }
 
 StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
@@ -239,11 +190,34 @@ StatusOr<std::optional<std::string>> ReadEntryBody(Database& db,
   return std::optional<std::string>(std::move(body));
 }
 
+// log_by_record and log_by_parent index the first 8 hex digits of an id
+// (32 random bits: a few false hits per million lookups, which the full
+// comparison drops) at a third of the size of an index on the whole id.
+// A query reaches them only by naming the same expression.
+StatusOr<std::vector<std::string>> ChildRecords(Database& db,
+                                                std::string_view parent_id,
+                                                std::string_view type) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT DISTINCT record_id FROM log_entries WHERE "
+                 "substr(parent_id, 1, 8) = substr(?1, 1, 8) AND "
+                 "parent_id != '' AND parent_id = ?1 AND type = ?2"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, parent_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(2, type));
+  std::vector<std::string> out;
+  while (true) {
+    PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(stmt.ColumnText(0));
+  }
+}
+
 Status EraseBodies(Database& db, std::string_view record_id) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("UPDATE log_entries SET body = NULL, body_key = NULL "
-                 "WHERE record_id = ? AND op != 'redact'"));
+                 "WHERE substr(record_id, 1, 8) = substr(?1, 1, 8) AND "
+                 "record_id = ?1 AND op != 'redact'"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, record_id));
   return stmt.Run();
 }

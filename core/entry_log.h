@@ -10,7 +10,7 @@
 // hash. The body is covered through body_hash, a BLAKE2b-256 keyed with a
 // random 16-byte body key stored beside it: redaction erases the body *and*
 // its key, so the chain still verifies while the erased text cannot even be
-// confirmed by guessing. Bodies are stored deflate-compressed.
+// confirmed by guessing. Bodies are stored deflated (core/body_codec.h).
 //
 // hlc is a hybrid logical clock: (unix milliseconds << 16) | counter, never
 // going backwards on one device even if the wall clock does.
@@ -26,7 +26,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/body_codec.h"  // PackBody, UnpackBody
 #include "core/device_key.h"
 #include "platform/status.h"
 
@@ -98,6 +100,13 @@ StatusOr<std::optional<std::string>> ReadEntryBody(Database& db,
                                                    std::string_view device_id,
                                                    int64_t seq);
 
+// The ids of the records of `type` whose entries name `parent_id` as their
+// parent (a session's commitments, a commitment's follow-ups), including
+// records since deleted or redacted, in no particular order.
+StatusOr<std::vector<std::string>> ChildRecords(Database& db,
+                                                std::string_view parent_id,
+                                                std::string_view type);
+
 // Erases the bodies (and body keys) of every put/delete entry of
 // `record_id`.
 Status EraseBodies(Database& db, std::string_view record_id);
@@ -107,10 +116,6 @@ Status EraseBodies(Database& db, std::string_view record_id);
 // kDataLoss if a stored body cannot be inflated.
 Status ForEachEntry(Database& db, bool by_chain,
                     const std::function<Status(const Entry&)>& visit);
-
-// Compression of stored bodies (exposed for tests).
-std::string PackBody(std::string_view body);
-StatusOr<std::string> UnpackBody(std::string_view stored);
 
 }  // namespace palabre
 

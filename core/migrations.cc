@@ -3,10 +3,94 @@
 
 #include <string>
 
+#include "core/projection.h"
 #include "core/projection_schema.h"
 
 namespace palabre {
 namespace {
+
+// Migration 2's projection tables, frozen as they were when it shipped
+// (migration 3 replaces them; PALABRE_PROJECTION_DDL is the current shape).
+// clang-format off
+#define PALABRE_PROJECTION_DDL_V2(S)                                            \
+  "CREATE TABLE " S ".sessions ("                                            \
+  "  num INTEGER PRIMARY KEY,"                                               \
+  "  id TEXT NOT NULL UNIQUE,"                                               \
+  "  kind TEXT NOT NULL,"                                                    \
+  "  title TEXT NOT NULL,"                                                   \
+  "  started_at TEXT NOT NULL,"                                              \
+  "  start_utc INTEGER NOT NULL,"                                            \
+  "  day TEXT NOT NULL,"                                                     \
+  "  country TEXT NOT NULL COLLATE NOCASE,"                                  \
+  "  region TEXT NOT NULL COLLATE NOCASE,"                                   \
+  "  commune TEXT NOT NULL COLLATE NOCASE,"                                  \
+  "  region_key TEXT NOT NULL,"                                              \
+  "  commune_key TEXT NOT NULL,"                                             \
+  "  participants INTEGER NOT NULL,"                                         \
+  "  device_id TEXT NOT NULL,"                                               \
+  "  seq INTEGER NOT NULL,"                                                  \
+  "  created_at TEXT NOT NULL,"                                              \
+  "  updated_at TEXT NOT NULL"                                               \
+  ");"                                                                       \
+  "CREATE INDEX " S ".sessions_by_day ON sessions(day DESC, start_utc DESC);" \
+  "CREATE INDEX " S ".sessions_by_place"                                     \
+  "  ON sessions(country, region_key, day DESC, start_utc DESC);"               \
+  "CREATE TABLE " S ".participation ("                                       \
+  "  session_num INTEGER NOT NULL,"                                          \
+  "  dimension TEXT NOT NULL,"                                               \
+  "  key TEXT NOT NULL,"                                                     \
+  "  count INTEGER NOT NULL,"                                                \
+  "  PRIMARY KEY (session_num, dimension, key)"                              \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE TABLE " S ".concerns ("                                            \
+  "  session_num INTEGER NOT NULL,"                                          \
+  "  position INTEGER NOT NULL,"                                             \
+  "  category TEXT NOT NULL,"                                                \
+  "  raised_by TEXT NOT NULL,"                                               \
+  "  summary TEXT NOT NULL,"                                                 \
+  "  PRIMARY KEY (session_num, position)"                                    \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE TABLE " S ".commitments ("                                         \
+  "  id TEXT PRIMARY KEY NOT NULL,"                                          \
+  "  session_id TEXT NOT NULL,"                                              \
+  "  position INTEGER NOT NULL,"                                             \
+  "  action TEXT NOT NULL,"                                                  \
+  "  owner TEXT NOT NULL,"                                                   \
+  "  owner_key TEXT NOT NULL,"                                               \
+  "  due TEXT NOT NULL,"                                                     \
+  "  status TEXT NOT NULL,"                                                  \
+  "  status_date TEXT NOT NULL,"                                             \
+  "  created_at TEXT NOT NULL,"                                              \
+  "  updated_at TEXT NOT NULL"                                               \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE INDEX " S ".commitments_by_session"                                \
+  "  ON commitments(session_id, position);"                                  \
+  "CREATE INDEX " S ".commitments_open_by_due"                               \
+  "  ON commitments(due, session_id, position, status, status_date,"         \
+  "  owner, owner_key, action) WHERE status IN ('open', 'in_progress');"     \
+  "CREATE TABLE " S ".follow_ups ("                                          \
+  "  id TEXT PRIMARY KEY NOT NULL,"                                          \
+  "  commitment_id TEXT NOT NULL,"                                           \
+  "  status TEXT NOT NULL,"                                                  \
+  "  note TEXT NOT NULL,"                                                    \
+  "  date TEXT NOT NULL,"                                                    \
+  "  hlc INTEGER NOT NULL,"                                                  \
+  "  created_at TEXT NOT NULL"                                               \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE INDEX " S ".follow_ups_by_commitment"                              \
+  "  ON follow_ups(commitment_id, date, hlc);"                               \
+  "CREATE TABLE " S ".redacted ("                                            \
+  "  record_id TEXT PRIMARY KEY NOT NULL,"                                   \
+  "  type TEXT NOT NULL"                                                     \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE VIRTUAL TABLE " S ".sessions_fts USING fts5("                      \
+  "  text, content='', tokenize='unicode61 remove_diacritics 2');"
+// clang-format on
+
+// Migration 3 drops every projection and makes it again from the log.
+Status RebuildMainProjections(Database& db) {
+  return RebuildProjections(db, "main");
+}
 
 constexpr Migration kVaultMigrations[] = {
     {1, "vault metadata",
@@ -50,7 +134,29 @@ constexpr Migration kVaultMigrations[] = {
      "CREATE INDEX log_by_parent ON log_entries(parent_id);"
      "CREATE INDEX log_by_hlc ON log_entries(hlc, device_id, seq);"
      // The projections (core/projection.h), rebuilt and compared by verify.
-     PALABRE_PROJECTION_DDL("main")},
+     PALABRE_PROJECTION_DDL_V2("main")},
+    {3, "smaller projections and log indexes",
+     // The projections in their new shape (concerns without summaries, a
+     // narrower open-commitments index, a search index without positions),
+     // rebuilt from the log by RebuildMainProjections.
+     "DROP TABLE sessions_fts;"
+     "DROP TABLE sessions;"
+     "DROP TABLE participation;"
+     "DROP TABLE concerns;"
+     "DROP TABLE commitments;"
+     "DROP TABLE follow_ups;"
+     "DROP TABLE redacted;" PALABRE_PROJECTION_DDL("main")
+     // The log's indexes: replay order needs only hlc (ties are sorted),
+     // and record and parent ids are found through their first 8 hex
+     // digits (core/entry_log.cc, ChildRecords).
+     "DROP INDEX log_by_hlc;"
+     "DROP INDEX log_by_record;"
+     "DROP INDEX log_by_parent;"
+     "CREATE INDEX log_by_hlc ON log_entries(hlc);"
+     "CREATE INDEX log_by_record ON log_entries(substr(record_id, 1, 8));"
+     "CREATE INDEX log_by_parent ON log_entries(substr(parent_id, 1, 8))"
+     "  WHERE parent_id != '';",
+     RebuildMainProjections},
 };
 
 }  // namespace
@@ -75,6 +181,7 @@ Status ApplyMigrations(Database& db, std::span<const Migration> migrations) {
     if (m.version <= current) continue;
     Status status = db.Transaction([&]() -> Status {
       PALABRE_RETURN_IF_ERROR(db.Exec(m.sql));
+      if (m.then != nullptr) PALABRE_RETURN_IF_ERROR(m.then(db));
       return db.Exec("PRAGMA user_version = " + std::to_string(m.version));
     });
     if (!status.ok()) {

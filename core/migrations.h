@@ -1,7 +1,9 @@
 // Schema migrations: how a vault's database moves from one palabre version's
 // schema to the next.
 //
-// The schema is a numbered list of migrations, each a block of SQL. The
+// The schema is a numbered list of migrations, each a block of SQL and, when
+// SQL alone cannot do it (rebuilding projections from the log), a step of
+// code run after it in the same transaction. The
 // version a database is at is stored in the database itself
 // (PRAGMA user_version). Opening a vault applies the missing migrations in
 // order, each in its own transaction together with the version bump, so a
@@ -20,6 +22,7 @@ struct Migration {
   int version;              // 1, 2, 3, ... with no gaps
   const char* description;  // for error messages
   const char* sql;
+  Status (*then)(Database& db) = nullptr;  // optional, after `sql`
 };
 
 // The vault schema's migrations, oldest first.

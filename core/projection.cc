@@ -120,15 +120,14 @@ Status Projection::ApplySession(const Entry& e) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement concern,
       db_.Prepare("INSERT INTO " + T("concerns") +
-                  " (session_num, position, category, raised_by, summary)"
-                  " VALUES (?, ?, ?, ?, ?)"));
+                  " (session_num, position, category, raised_by)"
+                  " VALUES (?, ?, ?, ?)"));
   for (std::size_t i = 0; i < s.concerns.size(); ++i) {
     concern.Reset();
     PALABRE_RETURN_IF_ERROR(concern.BindInt(1, num));
     PALABRE_RETURN_IF_ERROR(concern.BindInt(2, static_cast<int64_t>(i)));
     PALABRE_RETURN_IF_ERROR(concern.BindText(3, s.concerns[i].category));
     PALABRE_RETURN_IF_ERROR(concern.BindText(4, s.concerns[i].raised_by));
-    PALABRE_RETURN_IF_ERROR(concern.BindText(5, s.concerns[i].summary));
     PALABRE_RETURN_IF_ERROR(concern.Run());
   }
   return Status::Ok();
@@ -161,16 +160,16 @@ Status Projection::ApplyCommitment(const Entry& e) {
     PALABRE_RETURN_IF_ERROR(Touch(find.ColumnText(0)));
   }
   // A new commitment starts open; a new version keeps its status (which
-  // comes from follow-ups) and created_at.
+  // comes from follow-ups).
   PALABRE_ASSIGN_OR_RETURN(
       Statement upsert,
       db_.Prepare("INSERT INTO " + T("commitments") +
                   " (id, session_id, position, action, owner, owner_key, due,"
-                  " status, status_date, created_at, updated_at)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', '', ?8, ?8)"
+                  " status, status_date)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', '')"
                   " ON CONFLICT(id) DO UPDATE SET session_id = ?2,"
                   " position = ?3, action = ?4, owner = ?5, owner_key = ?6,"
-                  " due = ?7, updated_at = ?8"));
+                  " due = ?7"));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(1, e.record_id));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(2, c.session_id));
   PALABRE_RETURN_IF_ERROR(upsert.BindInt(3, c.position));
@@ -178,7 +177,6 @@ Status Projection::ApplyCommitment(const Entry& e) {
   PALABRE_RETURN_IF_ERROR(upsert.BindText(5, c.commitment.owner));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(6, FoldForMatch(c.commitment.owner)));
   PALABRE_RETURN_IF_ERROR(upsert.BindText(7, c.commitment.due));
-  PALABRE_RETURN_IF_ERROR(upsert.BindText(8, Timestamp(e.hlc)));
   PALABRE_RETURN_IF_ERROR(upsert.Run());
   if (exists) return Status::Ok();
   // Follow-ups may have arrived before the commitment (another device's).
@@ -384,6 +382,16 @@ Status Projection::Flush() {
   }
   touched_.clear();
   return Status::Ok();
+}
+
+Status RebuildProjections(Database& db, const std::string& schema) {
+  Projection rebuilt(db, schema);
+  PALABRE_RETURN_IF_ERROR(
+      ForEachEntry(db, /*by_chain=*/false, [&](const Entry& e) -> Status {
+        // Apply's messages already name the entry.
+        return rebuilt.Apply(e);
+      }));
+  return rebuilt.Flush();
 }
 
 }  // namespace palabre

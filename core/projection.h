@@ -71,6 +71,11 @@ class Projection {
   std::map<int64_t, std::string> touched_;
 };
 
+// Fills the (empty) projection tables of `schema` from the whole log, in
+// replay order: what `verify` compares against and what a migration that
+// reshapes the tables runs. kDataLoss as Apply.
+Status RebuildProjections(Database& db, const std::string& schema);
+
 }  // namespace palabre
 
 #endif  // PALABRE_CORE_PROJECTION_H_

@@ -1,6 +1,6 @@
 // The projection tables: what queries read, all derived from the entry log.
 //
-// The same DDL creates them in the `main` schema (migration 2) and in the
+// The same DDL creates them in the `main` schema (migration 3) and in the
 // `temp` schema, where `verify` rebuilds them from the log to compare with
 // the stored ones. A macro so that the migration list stays a constant
 // table of SQL.
@@ -10,11 +10,13 @@
 //                  full-text index's rowid; `*_key` are FoldForMatch'ed
 //                  (core/text_fold.h) for case- and accent-blind filters
 //   participation  per-session counts by dimension (group, sex, age)
-//   concerns       per-session concerns (category, raised_by, summary)
+//   concerns       per-session concerns (category, raised_by; the summaries
+//                  stay in the session's body, read from the log)
 //   commitments    one row per live commitment, status = latest follow-up's
 //   follow_ups     one row per follow-up
 //   redacted       ids of redacted records (a put on one is refused)
-//   sessions_fts   contentless FTS5 index of every session's text
+//   sessions_fts   contentless FTS5 index of every session's text, terms
+//                  without positions (detail=none; core/search_query.h)
 #ifndef PALABRE_CORE_PROJECTION_SCHEMA_H_
 #define PALABRE_CORE_PROJECTION_SCHEMA_H_
 
@@ -54,7 +56,6 @@
   "  position INTEGER NOT NULL,"                                             \
   "  category TEXT NOT NULL,"                                                \
   "  raised_by TEXT NOT NULL,"                                               \
-  "  summary TEXT NOT NULL,"                                                 \
   "  PRIMARY KEY (session_num, position)"                                    \
   ") WITHOUT ROWID;"                                                         \
   "CREATE TABLE " S ".commitments ("                                         \
@@ -66,15 +67,13 @@
   "  owner_key TEXT NOT NULL,"                                               \
   "  due TEXT NOT NULL,"                                                     \
   "  status TEXT NOT NULL,"                                                  \
-  "  status_date TEXT NOT NULL,"                                             \
-  "  created_at TEXT NOT NULL,"                                              \
-  "  updated_at TEXT NOT NULL"                                               \
+  "  status_date TEXT NOT NULL"                                              \
   ") WITHOUT ROWID;"                                                         \
   "CREATE INDEX " S ".commitments_by_session"                                \
   "  ON commitments(session_id, position);"                                  \
   "CREATE INDEX " S ".commitments_open_by_due"                               \
-  "  ON commitments(due, session_id, position, status, status_date,"         \
-  "  owner, owner_key, action) WHERE status IN ('open', 'in_progress');"     \
+  "  ON commitments(due, session_id, position, status)"                      \
+  "  WHERE status IN ('open', 'in_progress');"                               \
   "CREATE TABLE " S ".follow_ups ("                                          \
   "  id TEXT PRIMARY KEY NOT NULL,"                                          \
   "  commitment_id TEXT NOT NULL,"                                           \
@@ -91,7 +90,8 @@
   "  type TEXT NOT NULL"                                                     \
   ") WITHOUT ROWID;"                                                         \
   "CREATE VIRTUAL TABLE " S ".sessions_fts USING fts5("                      \
-  "  text, content='', tokenize='unicode61 remove_diacritics 2');"
+  "  text, content='', tokenize='unicode61 remove_diacritics 2',"           \
+  "  detail=none);"
 // clang-format on
 
 #endif  // PALABRE_CORE_PROJECTION_SCHEMA_H_

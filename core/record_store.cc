@@ -11,6 +11,7 @@
 #include "core/entry_log.h"
 #include "core/projection.h"
 #include "core/record_write.h"
+#include "core/search_query.h"
 #include "core/text_fold.h"
 #include "core/vault.h"
 #include "platform/clock.h"
@@ -93,20 +94,96 @@ json CommitmentJson(const CommitmentView& c) {
   return out;
 }
 
+// A WHERE clause and its text parameters (?1, ?2, ... in order).
+struct Conditions {
+  std::string sql = " WHERE 1";
+  std::vector<std::string> params;
+  bool matches_nothing = false;  // a search with no term at all
+
+  void Add(const std::string& clause, const std::string& value) {
+    params.push_back(value);
+    sql += " AND " + clause + " ?" + std::to_string(params.size());
+  }
+  Status Bind(Statement& stmt) const {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      PALABRE_RETURN_IF_ERROR(
+          stmt.BindText(static_cast<int>(i) + 1, params[i]));
+    }
+    return Status::Ok();
+  }
+};
+
+// The conditions of a session filter, on `sessions s` (limit aside).
+StatusOr<Conditions> SessionConditions(Database& db, const SessionFilter& f) {
+  Conditions c;
+  if (!f.from.empty()) c.Add("s.day >=", f.from);
+  if (!f.to.empty()) c.Add("s.day <=", f.to);
+  if (!f.kind.empty()) c.Add("s.kind =", f.kind);
+  if (!f.country.empty()) c.Add("s.country =", f.country);
+  if (!f.region.empty()) c.Add("s.region_key =", FoldForMatch(f.region));
+  if (!f.commune.empty()) c.Add("s.commune_key =", FoldForMatch(f.commune));
+  if (!f.text.empty()) {
+    PALABRE_ASSIGN_OR_RETURN(const std::string query,
+                             FtsMatchExpression(db, f.text));
+    c.matches_nothing = query.empty();
+    c.Add("s.num IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH",
+          query);
+    c.sql += ")";
+  }
+  return c;
+}
+
+// The conditions of a commitment filter, on `commitments c JOIN sessions s`
+// (limit aside).
+StatusOr<Conditions> CommitmentConditions(const CommitmentFilter& f) {
+  if (!IsValidDate(f.today)) {
+    return InvalidArgumentError("today: not a date (YYYY-MM-DD)");
+  }
+  Conditions c;
+  if (!f.status.empty()) c.Add("c.status =", f.status);
+  if (f.overdue) {
+    // The same terms as the partial index commitments_open_by_due.
+    c.sql += " AND c.status IN ('open', 'in_progress') AND c.due != ''";
+    c.Add("c.due <", f.today);
+  }
+  if (!f.owner.empty()) {
+    std::string pattern = "%";
+    for (char ch : FoldForMatch(f.owner)) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += '%';
+    c.Add("c.owner_key LIKE", pattern);
+    c.sql += " ESCAPE '\\'";
+  }
+  if (!f.country.empty()) c.Add("s.country =", f.country);
+  if (!f.region.empty()) c.Add("s.region_key =", FoldForMatch(f.region));
+  if (!f.commune.empty()) c.Add("s.commune_key =", FoldForMatch(f.commune));
+  return c;
+}
+
+// `count(*)` of `from` with `conditions`.
+StatusOr<int64_t> CountRows(Database& db, const std::string& from,
+                            const Conditions& conditions) {
+  if (conditions.matches_nothing) return int64_t{0};
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt, db.Prepare("SELECT count(*) FROM " + from + conditions.sql));
+  PALABRE_RETURN_IF_ERROR(conditions.Bind(stmt));
+  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
 StatusOr<std::vector<CommitmentView>> QueryCommitments(
-    Database& db, const std::string& where,
-    const std::vector<std::string>& params, std::string_view today,
+    Database& db, const Conditions& where, std::string_view today,
     const std::string& order) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("SELECT c.id, c.session_id, s.title, s.day, s.country, "
                  "s.region, s.commune, c.action, c.owner, c.due, c.status, "
                  "c.status_date FROM commitments c JOIN sessions s ON "
-                 "s.id = c.session_id " +
-                 where + " ORDER BY " + order));
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    PALABRE_RETURN_IF_ERROR(stmt.BindText(static_cast<int>(i) + 1, params[i]));
-  }
+                 "s.id = c.session_id" +
+                 where.sql + " ORDER BY " + order));
+  PALABRE_RETURN_IF_ERROR(where.Bind(stmt));
   std::vector<CommitmentView> out;
   while (true) {
     PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -128,27 +205,6 @@ StatusOr<std::vector<CommitmentView>> QueryCommitments(
     out.push_back(std::move(c));
   }
   return out;
-}
-
-// FTS5 query for user words: every word must match, each as a prefix.
-std::string FtsQuery(std::string_view words) {
-  std::string query;
-  std::string word;
-  auto flush = [&]() {
-    if (word.empty()) return;
-    if (!query.empty()) query += ' ';
-    query += '"' + word + "\"*";
-    word.clear();
-  };
-  for (char c : words) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      flush();
-    } else if (c != '"') {
-      word += c;
-    }
-  }
-  flush();
-  return query;
 }
 
 }  // namespace
@@ -290,29 +346,13 @@ StatusOr<std::string> RecordStore::RedactSession(std::string_view id_prefix) {
     // Every record that ever hung from the session, from the log's index:
     // commitments (live or removed by an edit) and their follow-ups.
     std::vector<std::pair<std::string, std::string>> records;  // id, type
-    std::vector<std::string> commitments;
-    {
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement stmt,
-          db_->Prepare("SELECT DISTINCT record_id FROM log_entries WHERE "
-                       "parent_id = ? AND type = 'commitment'"));
-      PALABRE_RETURN_IF_ERROR(stmt.BindText(1, id));
-      while (true) {
-        PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        commitments.push_back(stmt.ColumnText(0));
-      }
-    }
+    PALABRE_ASSIGN_OR_RETURN(std::vector<std::string> commitments,
+                             ChildRecords(*db_, id, kTypeCommitment));
     for (const std::string& c : commitments) {
-      PALABRE_ASSIGN_OR_RETURN(
-          Statement stmt,
-          db_->Prepare("SELECT DISTINCT record_id FROM log_entries WHERE "
-                       "parent_id = ? AND type = 'followup'"));
-      PALABRE_RETURN_IF_ERROR(stmt.BindText(1, c));
-      while (true) {
-        PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-        if (!row) break;
-        records.emplace_back(stmt.ColumnText(0), kTypeFollowUp);
+      PALABRE_ASSIGN_OR_RETURN(std::vector<std::string> follow_ups,
+                               ChildRecords(*db_, c, kTypeFollowUp));
+      for (std::string& f : follow_ups) {
+        records.emplace_back(std::move(f), kTypeFollowUp);
       }
     }
     for (const std::string& c : commitments) {
@@ -400,31 +440,16 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
   // sessions_by_day index (day, start time, then row number), so a search
   // for a common word walks the index and stops after `limit` rows instead
   // of sorting every match.
-  std::string where = " WHERE 1";
-  std::vector<std::string> params;
-  auto add = [&](const std::string& clause, const std::string& value) {
-    params.push_back(value);
-    where += " AND " + clause + " ?" + std::to_string(params.size());
-  };
-  if (!f.from.empty()) add("s.day >=", f.from);
-  if (!f.to.empty()) add("s.day <=", f.to);
-  if (!f.kind.empty()) add("s.kind =", f.kind);
-  if (!f.country.empty()) add("s.country =", f.country);
-  if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
-  if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where,
+                           SessionConditions(*db_, f));
+  if (where.matches_nothing) return std::vector<SessionSummary>();
   const bool by_place = !f.country.empty() || !f.region.empty();
-  if (!f.text.empty()) {
-    const std::string query = FtsQuery(f.text);
-    if (query.empty()) return std::vector<SessionSummary>();
-    add("s.num IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH",
-        query);
-    where += ")";
-  }
   std::string page = "SELECT s.num FROM sessions s" +
                      std::string(!f.text.empty() && !by_place && f.limit >= 0
                                      ? " INDEXED BY sessions_by_day"
                                      : "") +
-                     where + " ORDER BY s.day DESC, s.start_utc DESC, s.num";
+                     where.sql +
+                     " ORDER BY s.day DESC, s.start_utc DESC, s.num";
   if (f.limit >= 0) page += " LIMIT " + std::to_string(f.limit);
   const std::string sql =
       "SELECT s.id, s.kind, s.title, s.started_at, s.day, s.country, "
@@ -433,9 +458,7 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
       "'in_progress', 'blocked')) FROM sessions s WHERE s.num IN (" +
       page + ") ORDER BY s.day DESC, s.start_utc DESC, s.num";
   PALABRE_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    PALABRE_RETURN_IF_ERROR(stmt.BindText(static_cast<int>(i) + 1, params[i]));
-  }
+  PALABRE_RETURN_IF_ERROR(where.Bind(stmt));
   std::vector<SessionSummary> out;
   while (true) {
     PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -456,40 +479,32 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
   return out;
 }
 
+StatusOr<int64_t> RecordStore::CountSessions(const SessionFilter& f) {
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where,
+                           SessionConditions(*db_, f));
+  return CountRows(*db_, "sessions s", where);
+}
+
 StatusOr<std::vector<CommitmentView>> RecordStore::ListCommitments(
     const CommitmentFilter& f) {
-  if (!IsValidDate(f.today)) {
-    return InvalidArgumentError("today: not a date (YYYY-MM-DD)");
-  }
-  std::string where = "WHERE 1";
-  std::vector<std::string> params;
-  auto add = [&](const std::string& clause, const std::string& value) {
-    params.push_back(value);
-    where += " AND " + clause + " ?" + std::to_string(params.size());
-  };
-  if (!f.status.empty()) add("c.status =", f.status);
-  if (f.overdue) {
-    where += " AND c.status IN ('open', 'in_progress') AND c.due != ''";
-    add("c.due <", f.today);
-  }
-  if (!f.owner.empty()) {
-    std::string pattern = "%";
-    for (char c : FoldForMatch(f.owner)) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += c;
-    }
-    pattern += '%';
-    add("c.owner_key LIKE", pattern);
-    where += " ESCAPE '\\'";
-  }
-  if (!f.country.empty()) add("s.country =", f.country);
-  if (!f.region.empty()) add("s.region_key =", FoldForMatch(f.region));
-  if (!f.commune.empty()) add("s.commune_key =", FoldForMatch(f.commune));
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where, CommitmentConditions(f));
   std::string order = f.overdue ? "c.due, c.session_id, c.position"
                                 : "c.due = '', c.due, s.day, c.session_id, "
                                   "c.position";
   if (f.limit >= 0) order += " LIMIT " + std::to_string(f.limit);
-  return QueryCommitments(*db_, where, params, f.today, order);
+  return QueryCommitments(*db_, where, f.today, order);
+}
+
+StatusOr<int64_t> RecordStore::CountCommitments(const CommitmentFilter& f) {
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where, CommitmentConditions(f));
+  // The session is joined only when a place is asked for.
+  const bool by_place =
+      !f.country.empty() || !f.region.empty() || !f.commune.empty();
+  return CountRows(*db_,
+                   by_place ? "commitments c JOIN sessions s ON "
+                              "s.id = c.session_id"
+                            : "commitments c",
+                   where);
 }
 
 StatusOr<std::vector<FollowUpView>> RecordStore::FollowUps(
@@ -512,8 +527,9 @@ StatusOr<std::vector<FollowUpView>> RecordStore::FollowUps(
 
 StatusOr<std::vector<CommitmentView>> RecordStore::SessionCommitments(
     std::string_view session_id, std::string_view today) {
-  return QueryCommitments(*db_, "WHERE c.session_id = ?1",
-                          {std::string(session_id)}, today, "c.position");
+  Conditions where;
+  where.Add("c.session_id =", std::string(session_id));
+  return QueryCommitments(*db_, where, today, "c.position");
 }
 
 StatusOr<LastPlace> RecordStore::LastPlaceUsed() {

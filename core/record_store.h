@@ -168,6 +168,13 @@ class RecordStore {
   // that the first page comes without sorting them all.
   StatusOr<std::vector<CommitmentView>> ListCommitments(
       const CommitmentFilter& filter);
+
+  // How many sessions / commitments the filter gives, its limit aside:
+  // what a list that shows one page says about the rest. kInvalidArgument
+  // as the List calls.
+  StatusOr<int64_t> CountSessions(const SessionFilter& filter);
+  StatusOr<int64_t> CountCommitments(const CommitmentFilter& filter);
+
   // The follow-ups of one commitment (full id), oldest first.
   StatusOr<std::vector<FollowUpView>> FollowUps(std::string_view commitment_id);
   // The commitments of one session (full id), in record order.

@@ -36,19 +36,19 @@ constexpr Compared kCompared[] = {
      "SELECT s.id, p.dimension, p.key, p.count FROM %s.participation p JOIN "
      "%s.sessions s ON s.num = p.session_num"},
     {"concerns",
-     "SELECT s.id, c.position, c.category, c.raised_by, c.summary FROM "
+     "SELECT s.id, c.position, c.category, c.raised_by FROM "
      "%s.concerns c JOIN %s.sessions s ON s.num = c.session_num"},
     {"commitments",
      "SELECT id, session_id, position, action, owner, owner_key, due, "
-     "status, status_date, created_at, updated_at FROM %s.commitments"},
+     "status, status_date FROM %s.commitments"},
     {"follow_ups",
      "SELECT id, commitment_id, status, note, date, hlc, created_at FROM "
      "%s.follow_ups"},
     {"redacted", "SELECT record_id, type FROM %s.redacted"},
-    // Which session holds which token where: the index's rows are keyed
-    // by session row number, mapped back to the session's id.
+    // Which session holds which term (the index keeps no positions): its
+    // rows are keyed by session row number, mapped back to the session's id.
     {"full-text index",
-     "SELECT coalesce(s.id, 'no session #' || v.doc), v.term, v.offset "
+     "SELECT coalesce(s.id, 'no session #' || v.doc), v.term "
      "FROM temp.vocab_%s v LEFT JOIN %s.sessions s ON s.num = v.doc"},
 };
 
@@ -138,13 +138,7 @@ Status CheckChains(Database& db, VerifyReport& report) {
 
 Status RebuildAndCompare(Database& db) {
   PALABRE_RETURN_IF_ERROR(db.Exec(PALABRE_PROJECTION_DDL("temp")));
-  Projection rebuilt(db, "temp");
-  PALABRE_RETURN_IF_ERROR(
-      ForEachEntry(db, /*by_chain=*/false, [&](const Entry& e) -> Status {
-        // Apply's messages already name the entry.
-        return rebuilt.Apply(e);
-      }));
-  PALABRE_RETURN_IF_ERROR(rebuilt.Flush());
+  PALABRE_RETURN_IF_ERROR(RebuildProjections(db, "temp"));
   PALABRE_RETURN_IF_ERROR(
       db.Exec("CREATE VIRTUAL TABLE temp.vocab_main USING "
               "fts5vocab(main, sessions_fts, instance);"

@@ -49,7 +49,7 @@ std::string StatusOf(const std::string& dir, const std::string& id) {
   return "";
 }
 
-TEST_CASE("commitment list shows due date, owner, status, session; filters",
+TEST_CASE("commitment list shows due date, owner, status, session, filters",
           "[cli][records]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");
@@ -167,7 +167,7 @@ TEST_CASE("commitment list shows due date, owner, status, session; filters",
   }
 }
 
-TEST_CASE("commitment update records follow-ups; the latest date wins",
+TEST_CASE("commitment update records follow-ups, the latest date wins",
           "[cli][records]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");

@@ -386,7 +386,7 @@ TEST_CASE("session edit replaces a session and keeps matched commitments",
   CHECK(counts.at("follow_ups") == 1);
 }
 
-TEST_CASE("session redact --yes erases a session; without --yes it refuses",
+TEST_CASE("session redact --yes erases a session, without --yes it refuses",
           "[cli][records]") {
   SampleVault v;
   const Added& mopti = v.added[4];

@@ -77,7 +77,7 @@ TEST_CASE("adding several sessions is all or nothing", "[records][store]") {
   CHECK(f.Verified().sessions == 3);
 }
 
-TEST_CASE("session ids resolve from unique prefixes; bad ones are refused",
+TEST_CASE("session ids resolve from unique prefixes, bad ones are refused",
           "[records][store]") {
   RecordsFixture f;
   const auto added = f.Add(ThreeSessions());

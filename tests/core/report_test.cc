@@ -470,13 +470,12 @@ void LoadSynthetic(Database& db, int sessions) {
       "INSERT INTO participation(session_num, dimension, key, count)"
       " VALUES (?1, ?2, ?3, ?4)");
   auto concern = db.Prepare(
-      "INSERT INTO concerns(session_num, position, category, raised_by,"
-      " summary) VALUES (?1, ?2, ?3, 'youth', 'a summary of some length')");
+      "INSERT INTO concerns(session_num, position, category, raised_by)"
+      " VALUES (?1, ?2, ?3, 'youth')");
   auto commitment = db.Prepare(
       "INSERT INTO commitments(id, session_id, position, action, owner,"
-      " owner_key, due, status, status_date, created_at, updated_at)"
-      " VALUES (?1, ?2, ?3, 'an action of some length', ?4, ?7, ?5, ?6, '',"
-      " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+      " owner_key, due, status, status_date)"
+      " VALUES (?1, ?2, ?3, 'an action of some length', ?4, ?7, ?5, ?6, '')");
   REQUIRE(session.ok());
   REQUIRE(part.ok());
   REQUIRE(concern.ok());

@@ -120,6 +120,24 @@ TEST_CASE("search finds sessions by any word of any text field",
       {"securite niamey", {}},
       {"  securite \t vigilance\n", {"gao"}},
       {"securite النازحين", {}},
+      // Words the tokenizer splits (apostrophes, hyphens, punctuation):
+      // each part must match, anywhere in the session.
+      {"l'éclairage", {"gao"}},
+      {"L’ECLAIRAGE", {"gao"}},
+      {"facilitateur-07", {"gao"}},
+      {"07-facilitateur", {"gao"}},
+      {"women's", {"sinjar"}},
+      {"(vigilance)", {"gao"}},
+      {"\"prefet\"", {"gao"}},
+      {"marché, Niamey!", {"niamey"}},
+      {"-- ... ''", {}},
+      // FTS5 query syntax is taken as plain words ("or", "near" and
+      // "text" are in no session).
+      {"securite OR niamey", {}},
+      {"NEAR(securite gao)", {}},
+      {"text:gao", {}},
+      {"gao*", {"gao"}},
+      {"^gao", {"gao"}},
       // No such word.
       {"xyzzy", {}},
       {"securitex", {}},

@@ -1,0 +1,122 @@
+// The readable output of `session list` and `commitment list` shows a first
+// page of 50 rows, then how many there are in all; --limit N and --all
+// change the page, and --json gives every row unless --limit (a program
+// never gets a silently cut list). --limit with --all is a usage error.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/cli/fixture_util.h"
+#include "tests/cli/records_util.h"
+#include "tests/cli/run_util.h"
+
+namespace palabre::testing {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+// 60 sessions in Gao, each with one commitment overdue since 2020.
+void AddSixty(const std::string& dir) {
+  json sessions = json::array();
+  for (int i = 0; i < 60; ++i) {
+    const std::string day = std::to_string(10 + i % 18);
+    json s = MinimalSession("Comité de Gao, séance " + std::to_string(i + 1),
+                            "2025-" + std::string(i < 30 ? "03" : "04") + "-" +
+                                day + "T09:00:00+00:00",
+                            "ML", "Gao");
+    s["commitments"] = {Commitment("Réparer la pompe n° " + std::to_string(i),
+                                   "Mairie de Gao", "2020-01-01")};
+    sessions.push_back(s);
+  }
+  AddSessionsFile(dir, sessions);
+}
+
+TEST_CASE("list commands show 50 rows, then how many there are in all",
+          "[cli][records]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("vault");
+  InitVault(dir);
+  AddSixty(dir);
+  struct Case {
+    std::vector<std::string> args;
+    std::size_t rows;
+    std::string last;  // the closing line, "" when there is none
+  };
+  const std::vector<Case> cases = {
+      {{"session", "list"},
+       50,
+       "50 of 60 sessions shown; --limit N or --all shows more"},
+      {{"session", "list", "--limit", "7"},
+       7,
+       "7 of 60 sessions shown; --limit N or --all shows more"},
+      {{"session", "list", "--limit", "60"}, 60, ""},
+      {{"session", "list", "--all"}, 60, ""},
+      {{"session", "list", "--text", "comite", "--region", "gao"},
+       50,
+       "50 of 60 sessions shown; --limit N or --all shows more"},
+      {{"session", "list", "--text", "seance"},
+       50,
+       "50 of 60 sessions shown; --limit N or --all shows more"},
+      {{"session", "list", "--from", "2025-04-01"}, 30, ""},
+      {{"commitment", "list", "--overdue"},
+       50,
+       "50 of 60 commitments shown; --limit N or --all shows more"},
+      {{"commitment", "list", "--overdue", "--region", "GAO"},
+       50,
+       "50 of 60 commitments shown; --limit N or --all shows more"},
+      {{"commitment", "list", "--owner", "mairie", "--limit", "3"},
+       3,
+       "3 of 60 commitments shown; --limit N or --all shows more"},
+      {{"commitment", "list", "--all"}, 60, ""},
+      {{"commitment", "list", "--status", "done"}, 0, ""},
+  };
+  for (const Case& c : cases) {
+    std::string shown;
+    for (const std::string& a : c.args) shown += a + " ";
+    INFO(shown);
+    const RunResult r = RunRecords(dir, c.args);
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> lines = Lines(r.out);
+    if (!c.last.empty()) {
+      REQUIRE(!lines.empty());
+      CHECK(lines.back() == c.last);
+      lines.pop_back();
+    }
+    CHECK(lines.size() == c.rows);
+  }
+}
+
+TEST_CASE("list --json gives every row unless --limit, and --limit with --all is refused",
+          "[cli][records]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("vault");
+  InitVault(dir);
+  AddSixty(dir);
+  CHECK(RunJson(dir, {"session", "list"}).size() == 60);
+  CHECK(RunJson(dir, {"session", "list", "--limit", "5"}).size() == 5);
+  CHECK(RunJson(dir, {"commitment", "list", "--overdue"}).size() == 60);
+  CHECK(RunJson(dir, {"commitment", "list", "--limit", "2"}).size() == 2);
+  for (const char* command : {"session", "commitment"}) {
+    INFO(command);
+    const RunResult r =
+        RunRecords(dir, {command, "list", "--limit", "5", "--all"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+  }
+}
+
+}  // namespace
+}  // namespace palabre::testing
