@@ -1355,10 +1355,9 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
               std::string("SELECT count(*) FROM sessions WHERE region = '") +
                   region + "'"));
     PALABRE_ASSIGN_OR_RETURN(
-        auto ms, bench.Time(std::string("session list --region ") + region,
-                            o.runs, true, [&]() -> Status {
-                              return ListLikeCli(store, f, &n);
-                            }));
+        auto ms,
+        bench.Time(std::string("session list --region ") + region, o.runs, true,
+                   [&]() -> Status { return ListLikeCli(store, f, &n); }));
     bench.Add(std::string("2. session list --region ") + region + " (" +
                   std::to_string(n) + " of " + WithCommas(in_region) +
                   ", and the count)",
@@ -1377,10 +1376,9 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
                               "sessions_fts MATCH '\"") +
                       word + "\"*'"));
     PALABRE_ASSIGN_OR_RETURN(
-        auto ms, bench.Time(std::string("session list --text ") + word, o.runs,
-                            true, [&]() -> Status {
-                              return ListLikeCli(store, f, &n);
-                            }));
+        auto ms,
+        bench.Time(std::string("session list --text ") + word, o.runs, true,
+                   [&]() -> Status { return ListLikeCli(store, f, &n); }));
     bench.Add(std::string("3. session list --text ") + word + " (" +
                   std::to_string(n) + " of " + WithCommas(matching) +
                   " matching, and the count, " +
@@ -1413,14 +1411,14 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
                   " rows, and the count)",
               ms, 50);
     f.limit = -1;
-    PALABRE_ASSIGN_OR_RETURN(
-        ms, bench.Time("commitment list --overdue --all", o.runs, true,
-                       [&]() -> Status {
-                         PALABRE_ASSIGN_OR_RETURN(auto list,
+    PALABRE_ASSIGN_OR_RETURN(ms, bench.Time("commitment list --overdue --all",
+                                            o.runs, true, [&]() -> Status {
+                                              PALABRE_ASSIGN_OR_RETURN(
+                                                  auto list,
                                                   store.ListCommitments(f));
-                         n = list.size();
-                         return Status::Ok();
-                       }));
+                                              n = list.size();
+                                              return Status::Ok();
+                                            }));
     bench.Add("4. commitment list --overdue --all (" +
                   WithCommas(static_cast<int64_t>(n)) + " rows)",
               ms, 0);

@@ -230,7 +230,8 @@ Command AddSessionCommand(CLI::App& parent) {
       "One line per session: short id, date, kind, place, title and the\n"
       "number of open commitments; the first 50, then how many there are in\n"
       "all (--limit N or --all for more). --json prints one JSON array of\n"
-      "the full records (as session show --json), every one unless --limit.\n"));
+      "the full records (as session show --json), every one unless "
+      "--limit.\n"));
 
   auto show_id = std::make_shared<std::string>();
   CLI::App* show = app->add_subcommand("show", "Show one whole session");

@@ -86,8 +86,9 @@ bool Deflate(std::string_view body, std::string& out) {
   z_stream z{};
   if (deflateInit(&z, 6) != Z_OK) return false;
   const std::string_view dict = BodyDictionaryV1();
-  bool ok = deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dict.data()),
-                                 static_cast<uInt>(dict.size())) == Z_OK;
+  bool ok =
+      deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dict.data()),
+                           static_cast<uInt>(dict.size())) == Z_OK;
   const uLong bound = deflateBound(&z, body.size());
   out.assign(kHeaderBytes + bound, '\0');
   if (ok) {
@@ -148,8 +149,7 @@ StatusOr<std::string> UnpackBody(std::string_view stored) {
                               static_cast<uInt>(dict.size()));
     if (rc == Z_OK) rc = inflate(&z, Z_FINISH);
   }
-  const bool whole =
-      rc == Z_STREAM_END && z.avail_out == 0 && z.avail_in == 0;
+  const bool whole = rc == Z_STREAM_END && z.avail_out == 0 && z.avail_in == 0;
   inflateEnd(&z);
   if (!whole) return DataLossError("stored body does not inflate");
   return out;

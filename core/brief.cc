@@ -200,14 +200,14 @@ Status QueryConcerns(Database& db, const PlaceConditions& place, Brief& brief) {
     if (body == bodies.end()) {
       PALABRE_ASSIGN_OR_RETURN(std::optional<std::string> text,
                                ReadEntryBody(db, row.device_id, row.seq));
-      nlohmann::json parsed = nlohmann::json::parse(
-          text.value_or(""), nullptr, /*allow_exceptions=*/false);
+      nlohmann::json parsed = nlohmann::json::parse(text.value_or(""), nullptr,
+                                                    /*allow_exceptions=*/false);
       body = bodies.emplace(key, std::move(parsed)).first;
     }
-    const nlohmann::json& concerns = body->second.is_object()
-                                         ? body->second.value(
-                                               "concerns", nlohmann::json())
-                                         : nlohmann::json();
+    const nlohmann::json& concerns =
+        body->second.is_object()
+            ? body->second.value("concerns", nlohmann::json())
+            : nlohmann::json();
     const auto position = static_cast<std::size_t>(row.position);
     if (!concerns.is_array() || position >= concerns.size() ||
         !concerns[position].is_object() ||

@@ -142,8 +142,11 @@ StatusOr<Conditions> CommitmentConditions(const CommitmentFilter& f) {
   Conditions c;
   if (!f.status.empty()) c.Add("c.status =", f.status);
   if (f.overdue) {
-    // The same terms as the partial index commitments_open_by_due.
-    c.sql += " AND c.status IN ('open', 'in_progress') AND c.due != ''";
+    // The status terms are those of the partial index
+    // commitments_open_by_due; `due > ''` (not `!= ''`) makes its range
+    // start after the commitments without a due date instead of stepping
+    // over all of them.
+    c.sql += " AND c.status IN ('open', 'in_progress') AND c.due > ''";
     c.Add("c.due <", f.today);
   }
   if (!f.owner.empty()) {
@@ -166,8 +169,8 @@ StatusOr<Conditions> CommitmentConditions(const CommitmentFilter& f) {
 StatusOr<int64_t> CountRows(Database& db, const std::string& from,
                             const Conditions& conditions) {
   if (conditions.matches_nothing) return int64_t{0};
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement stmt, db.Prepare("SELECT count(*) FROM " + from + conditions.sql));
+  PALABRE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare("SELECT count(*) FROM " +
+                                                      from + conditions.sql));
   PALABRE_RETURN_IF_ERROR(conditions.Bind(stmt));
   PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt(0) : 0;
@@ -440,8 +443,7 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
   // sessions_by_day index (day, start time, then row number), so a search
   // for a common word walks the index and stops after `limit` rows instead
   // of sorting every match.
-  PALABRE_ASSIGN_OR_RETURN(const Conditions where,
-                           SessionConditions(*db_, f));
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where, SessionConditions(*db_, f));
   if (where.matches_nothing) return std::vector<SessionSummary>();
   const bool by_place = !f.country.empty() || !f.region.empty();
   std::string page = "SELECT s.num FROM sessions s" +
@@ -480,8 +482,18 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
 }
 
 StatusOr<int64_t> RecordStore::CountSessions(const SessionFilter& f) {
-  PALABRE_ASSIGN_OR_RETURN(const Conditions where,
-                           SessionConditions(*db_, f));
+  if (!f.text.empty() && f.from.empty() && f.to.empty() && f.kind.empty() &&
+      f.country.empty() && f.region.empty() && f.commune.empty()) {
+    // A search alone: the index counts its matches without a lookup of
+    // each session (it holds exactly the live sessions).
+    PALABRE_ASSIGN_OR_RETURN(const std::string query,
+                             FtsMatchExpression(*db_, f.text));
+    if (query.empty()) return int64_t{0};
+    Conditions where;
+    where.Add("sessions_fts MATCH", query);
+    return CountRows(*db_, "sessions_fts", where);
+  }
+  PALABRE_ASSIGN_OR_RETURN(const Conditions where, SessionConditions(*db_, f));
   return CountRows(*db_, "sessions s", where);
 }
 

@@ -40,8 +40,8 @@ constexpr const char* kTokenizerArgs[] = {"remove_diacritics", "2"};
 StatusOr<Fts5Api*> FindFts5Api(Database& db) {
   Fts5Api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db.handle(), "SELECT fts5(?1)", -1, &stmt,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db.handle(), "SELECT fts5(?1)", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
     sqlite3_finalize(stmt);
     return InternalError("full-text search (FTS5) is not available");
   }
@@ -84,16 +84,15 @@ StatusOr<std::vector<std::string>> SearchTerms(Database& db,
     return InternalError("cannot create the unicode61 tokenizer");
   }
   std::vector<std::string> terms;
-  const int rc = methods.xTokenize(tokenizer, &terms, kTokenizeQuery,
-                                   text.data(), static_cast<int>(text.size()),
-                                   CollectToken);
+  const int rc =
+      methods.xTokenize(tokenizer, &terms, kTokenizeQuery, text.data(),
+                        static_cast<int>(text.size()), CollectToken);
   methods.xDelete(tokenizer);
   if (rc != SQLITE_OK) return InternalError("cannot tokenize the search");
   return terms;
 }
 
-StatusOr<std::string> FtsMatchExpression(Database& db,
-                                         std::string_view words) {
+StatusOr<std::string> FtsMatchExpression(Database& db, std::string_view words) {
   PALABRE_ASSIGN_OR_RETURN(std::vector<std::string> terms,
                            SearchTerms(db, words));
   std::string query;

@@ -99,8 +99,10 @@ TEST_CASE("list commands show 50 rows, then how many there are in all",
   }
 }
 
-TEST_CASE("list --json gives every row unless --limit, and --limit with --all is refused",
-          "[cli][records]") {
+TEST_CASE(
+    "list --json gives every row unless --limit, and --limit with --all is "
+    "refused",
+    "[cli][records]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");
   InitVault(dir);
