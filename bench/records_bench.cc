@@ -15,13 +15,13 @@
 // random, so two fills differ only in ids. Then it times, as the median of
 // `--runs` runs (default 7):
 //   1. adding one session (one AddSessions call, synchronous=FULL fsyncs);
-//   2. `session list --region R` as its readable output runs it: the first
+//   2. `session list --region R` as it runs on a terminal: the first
 //      page (ListSessions, limit 50) and the count of all (CountSessions);
 //   3. `session list --text W`, the same, for a word in about 1% of the
 //      sessions and for a common word;
-//   4. `commitment list --overdue` (today 2026-11-26) as its readable output
-//      runs it: the first page (ListCommitments, limit 50) and the count;
-//      then every row (`--all`, or `--json`), without a goal;
+//   4. `commitment list --overdue` (today 2026-11-26) as it runs on a
+//      terminal: the first page (ListCommitments, limit 50) and the count;
+//      then every row (`--all`, piped, `--json`), without a goal;
 //   5. the report over everything (ComputeReport with an empty filter);
 //   6. verify (VerifyRecords; no goal; `--verify-runs`, default 1, as one
 //      run over 100,000 sessions takes about 20 minutes);
@@ -1200,8 +1200,8 @@ class Bench {
   std::vector<Row> rows_;
 };
 
-// `session list` as the readable CLI output runs it: the first page, and
-// the total when the page is full (cli/commands_session.cc).
+// `session list` as it runs on a terminal: the first page, and the total
+// when the page is full (cli/commands_session.cc).
 Status ListLikeCli(RecordStore& store, const SessionFilter& f,
                    std::size_t* shown) {
   PALABRE_ASSIGN_OR_RETURN(auto list, store.ListSessions(f));

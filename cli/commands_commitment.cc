@@ -11,6 +11,7 @@
 #include "core/record.h"
 #include "core/record_store.h"
 #include "platform/clock.h"
+#include "platform/terminal.h"
 
 namespace palabre::cli {
 namespace {
@@ -44,7 +45,7 @@ Status RunList(Context& ctx, ListOptions o) {
       CheckWordOption("--status", f.status, CommitmentStatuses()));
   PALABRE_RETURN_IF_ERROR(NormalizeCountryOption(&f.country));
   f.today = TodayLocalDate();
-  f.limit = PageLimit(o.paging, ctx.json);
+  f.limit = PageLimit(o.paging, ctx.json, platform::IsTerminal(1));
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(std::vector<CommitmentView> list,
                            open.store->ListCommitments(f));
@@ -128,9 +129,10 @@ Command AddCommitmentCommand(CLI::App& parent) {
   AddPagingOptions(list, &list_opts->paging, "commitments");
   list->footer(CommandFooter(
       "One line per commitment: short id, due date, status, owner, action and\n"
-      "the session it came from; the first 50, then how many there are in\n"
-      "all (--limit N or --all for more). --json prints one JSON array of\n"
-      "objects with full ids, every one unless --limit.\n"));
+      "the session it came from. On a terminal, the first 50 and how many\n"
+      "there are in all (--limit N or --all for more); piped, every one.\n"
+      "--json prints one JSON array of objects with full ids, every one\n"
+      "unless --limit.\n"));
 
   auto update = std::make_shared<UpdateOptions>();
   CLI::App* up = app->add_subcommand(

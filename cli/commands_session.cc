@@ -102,7 +102,7 @@ Status RunList(Context& ctx, ListOptions o) {
   PALABRE_RETURN_IF_ERROR(CheckDateOption("--to", f.to));
   PALABRE_RETURN_IF_ERROR(CheckWordOption("--kind", f.kind, SessionKinds()));
   PALABRE_RETURN_IF_ERROR(NormalizeCountryOption(&f.country));
-  f.limit = PageLimit(o.paging, ctx.json);
+  f.limit = PageLimit(o.paging, ctx.json, platform::IsTerminal(1));
   PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
   PALABRE_ASSIGN_OR_RETURN(std::vector<SessionSummary> sessions,
                            open.store->ListSessions(f));
@@ -228,10 +228,10 @@ Command AddSessionCommand(CLI::App& parent) {
   AddPagingOptions(list, &list_opts->paging, "sessions");
   list->footer(CommandFooter(
       "One line per session: short id, date, kind, place, title and the\n"
-      "number of open commitments; the first 50, then how many there are in\n"
-      "all (--limit N or --all for more). --json prints one JSON array of\n"
-      "the full records (as session show --json), every one unless "
-      "--limit.\n"));
+      "number of open commitments. On a terminal, the first 50 and how many\n"
+      "there are in all (--limit N or --all for more); piped, every one.\n"
+      "--json prints one JSON array of the full records (as session show\n"
+      "--json), every one unless --limit.\n"));
 
   auto show_id = std::make_shared<std::string>();
   CLI::App* show = app->add_subcommand("show", "Show one whole session");

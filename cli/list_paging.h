@@ -1,11 +1,11 @@
 // How list commands page their output.
 //
 // On a vault of years of work a list can run to tens of thousands of rows,
-// which nobody reads on a terminal and which take a while to fetch. So the
-// readable output of `session list` and `commitment list` shows the first
-// kDefaultPage rows and then says how many there are in all; `--limit N`
-// shows N, `--all` every one. `--json` is for programs: it gives every row
-// unless `--limit` is given, never a silently cut list.
+// which nobody reads on a terminal and which take a while to fetch. So on a
+// terminal `session list` and `commitment list` show the first kDefaultPage
+// rows and then say how many there are in all; `--limit N` shows N, `--all`
+// every one. Piped or with `--json` (programs, grep, wc) they give every row
+// unless `--limit` is given: a pipe never gets a silently cut list.
 #ifndef PALABRE_CLI_LIST_PAGING_H_
 #define PALABRE_CLI_LIST_PAGING_H_
 
@@ -27,8 +27,9 @@ struct Paging {
 // the plural of what is listed ("sessions").
 void AddPagingOptions(CLI::App* list, Paging* paging, const std::string& noun);
 
-// The number of rows to fetch (< 0 for all of them).
-int64_t PageLimit(const Paging& paging, bool json);
+// The number of rows to fetch (< 0 for all of them): the options', else
+// kDefaultPage for readable output on a terminal, else all.
+int64_t PageLimit(const Paging& paging, bool json, bool terminal);
 
 // True when a readable list of `shown` rows fetched with `limit` may have
 // left rows out, so that the total is worth counting.

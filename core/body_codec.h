@@ -3,8 +3,9 @@
 // Most bodies are small (a commitment is about 200 bytes, a follow-up
 // about 100), too small for deflate to find repetitions within one body.
 // So bodies are deflated against a fixed preset dictionary (the record
-// format's keys, vocabulary words and JSON skeletons; kBodyDictionaryV1),
-// which roughly halves a follow-up and takes a fifth off a commitment.
+// format's keys, vocabulary words and JSON skeletons; kDictionaryV1 in
+// body_codec.cc): a follow-up comes out about 30% smaller than with deflate
+// alone, a commitment about 12%.
 // The dictionary is part of the stored format: it never changes; a better
 // one would be a new method byte.
 //

@@ -193,7 +193,10 @@ StatusOr<std::optional<std::string>> ReadEntryBody(Database& db,
 // log_by_record and log_by_parent index the first 8 hex digits of an id
 // (32 random bits: a few false hits per million lookups, which the full
 // comparison drops) at a third of the size of an index on the whole id.
-// A query reaches them only by naming the same expression.
+// A query reaches them only by naming the same expression, and the full
+// comparison is written `+column = ?1`: without the unary plus, SQLite's
+// constant propagation rewrites substr(column, ...) into substr(?1, ...),
+// which no longer matches the index, and the query scans the whole log.
 StatusOr<std::vector<std::string>> ChildRecords(Database& db,
                                                 std::string_view parent_id,
                                                 std::string_view type) {
@@ -201,7 +204,7 @@ StatusOr<std::vector<std::string>> ChildRecords(Database& db,
       Statement stmt,
       db.Prepare("SELECT DISTINCT record_id FROM log_entries WHERE "
                  "substr(parent_id, 1, 8) = substr(?1, 1, 8) AND "
-                 "parent_id != '' AND parent_id = ?1 AND type = ?2"));
+                 "parent_id != '' AND +parent_id = ?1 AND type = ?2"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, parent_id));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(2, type));
   std::vector<std::string> out;
@@ -217,7 +220,7 @@ Status EraseBodies(Database& db, std::string_view record_id) {
       Statement stmt,
       db.Prepare("UPDATE log_entries SET body = NULL, body_key = NULL "
                  "WHERE substr(record_id, 1, 8) = substr(?1, 1, 8) AND "
-                 "record_id = ?1 AND op != 'redact'"));
+                 "+record_id = ?1 AND op != 'redact'"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, record_id));
   return stmt.Run();
 }

@@ -87,6 +87,82 @@ namespace {
   "  text, content='', tokenize='unicode61 remove_diacritics 2');"
 // clang-format on
 
+// Migration 3's projection tables, frozen: PALABRE_PROJECTION_DDL is the
+// live shape, and a test checks that the last migration gives it.
+// clang-format off
+#define PALABRE_PROJECTION_DDL_V3(S)                                            \
+  "CREATE TABLE " S ".sessions ("                                            \
+  "  num INTEGER PRIMARY KEY,"                                               \
+  "  id TEXT NOT NULL UNIQUE,"                                               \
+  "  kind TEXT NOT NULL,"                                                    \
+  "  title TEXT NOT NULL,"                                                   \
+  "  started_at TEXT NOT NULL,"                                              \
+  "  start_utc INTEGER NOT NULL,"                                            \
+  "  day TEXT NOT NULL,"                                                     \
+  "  country TEXT NOT NULL COLLATE NOCASE,"                                  \
+  "  region TEXT NOT NULL COLLATE NOCASE,"                                   \
+  "  commune TEXT NOT NULL COLLATE NOCASE,"                                  \
+  "  region_key TEXT NOT NULL,"                                              \
+  "  commune_key TEXT NOT NULL,"                                             \
+  "  participants INTEGER NOT NULL,"                                         \
+  "  device_id TEXT NOT NULL,"                                               \
+  "  seq INTEGER NOT NULL,"                                                  \
+  "  created_at TEXT NOT NULL,"                                              \
+  "  updated_at TEXT NOT NULL"                                               \
+  ");"                                                                       \
+  "CREATE INDEX " S ".sessions_by_day ON sessions(day DESC, start_utc DESC);" \
+  "CREATE INDEX " S ".sessions_by_place"                                     \
+  "  ON sessions(country, region_key, day DESC, start_utc DESC);"               \
+  "CREATE TABLE " S ".participation ("                                       \
+  "  session_num INTEGER NOT NULL,"                                          \
+  "  dimension TEXT NOT NULL,"                                               \
+  "  key TEXT NOT NULL,"                                                     \
+  "  count INTEGER NOT NULL,"                                                \
+  "  PRIMARY KEY (session_num, dimension, key)"                              \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE TABLE " S ".concerns ("                                            \
+  "  session_num INTEGER NOT NULL,"                                          \
+  "  position INTEGER NOT NULL,"                                             \
+  "  category TEXT NOT NULL,"                                                \
+  "  raised_by TEXT NOT NULL,"                                               \
+  "  PRIMARY KEY (session_num, position)"                                    \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE TABLE " S ".commitments ("                                         \
+  "  id TEXT PRIMARY KEY NOT NULL,"                                          \
+  "  session_id TEXT NOT NULL,"                                              \
+  "  position INTEGER NOT NULL,"                                             \
+  "  action TEXT NOT NULL,"                                                  \
+  "  owner TEXT NOT NULL,"                                                   \
+  "  owner_key TEXT NOT NULL,"                                               \
+  "  due TEXT NOT NULL,"                                                     \
+  "  status TEXT NOT NULL,"                                                  \
+  "  status_date TEXT NOT NULL"                                              \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE INDEX " S ".commitments_by_session"                                \
+  "  ON commitments(session_id, position);"                                  \
+  "CREATE INDEX " S ".commitments_open_by_due"                               \
+  "  ON commitments(due, session_id, position, status)"                      \
+  "  WHERE status IN ('open', 'in_progress');"                               \
+  "CREATE TABLE " S ".follow_ups ("                                          \
+  "  id TEXT PRIMARY KEY NOT NULL,"                                          \
+  "  commitment_id TEXT NOT NULL,"                                           \
+  "  status TEXT NOT NULL,"                                                  \
+  "  note TEXT NOT NULL,"                                                    \
+  "  date TEXT NOT NULL,"                                                    \
+  "  hlc INTEGER NOT NULL,"                                                  \
+  "  created_at TEXT NOT NULL"                                               \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE INDEX " S ".follow_ups_by_commitment"                              \
+  "  ON follow_ups(commitment_id, date, hlc);"                               \
+  "CREATE TABLE " S ".redacted ("                                            \
+  "  record_id TEXT PRIMARY KEY NOT NULL,"                                   \
+  "  type TEXT NOT NULL"                                                     \
+  ") WITHOUT ROWID;"                                                         \
+  "CREATE VIRTUAL TABLE " S ".sessions_fts USING fts5("                      \
+  "  text, content='', tokenize='unicode61 remove_diacritics 2',"           \
+  "  detail=none);"
+// clang-format on
+
 // Migration 3 drops every projection and makes it again from the log.
 Status RebuildMainProjections(Database& db) {
   return RebuildProjections(db, "main");
@@ -145,7 +221,7 @@ constexpr Migration kVaultMigrations[] = {
      "DROP TABLE concerns;"
      "DROP TABLE commitments;"
      "DROP TABLE follow_ups;"
-     "DROP TABLE redacted;" PALABRE_PROJECTION_DDL("main")
+     "DROP TABLE redacted;" PALABRE_PROJECTION_DDL_V3("main")
      // The log's indexes: replay order needs only hlc (ties are sorted),
      // and record and parent ids are found through their first 8 hex
      // digits (core/entry_log.cc, ChildRecords).

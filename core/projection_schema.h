@@ -1,9 +1,10 @@
 // The projection tables: what queries read, all derived from the entry log.
 //
-// The same DDL creates them in the `main` schema (migration 3) and in the
-// `temp` schema, where `verify` rebuilds them from the log to compare with
-// the stored ones. A macro so that the migration list stays a constant
-// table of SQL.
+// This DDL creates them in the `temp` schema, where `verify` rebuilds them
+// from the log to compare with the stored ones, and is the shape the last
+// migration gives the `main` ones (through a frozen copy in
+// core/migrations.cc; a test checks that the two agree): changing it means
+// writing a new migration. A macro, for the schema name.
 //
 //   sessions       one row per live session; `seq`/`device_id` point at the
 //                  log entry holding its current body; `num` is the

@@ -34,7 +34,8 @@ struct Fts5Api {
 };
 constexpr int kTokenizeQuery = 0x0001;  // FTS5_TOKENIZE_QUERY
 
-// The tokenizer arguments of sessions_fts (core/projection_schema.h).
+// The tokenizer arguments of sessions_fts (core/projection_schema.h; a
+// test checks that the two agree).
 constexpr const char* kTokenizerArgs[] = {"remove_diacritics", "2"};
 
 StatusOr<Fts5Api*> FindFts5Api(Database& db) {
@@ -55,10 +56,14 @@ StatusOr<Fts5Api*> FindFts5Api(Database& db) {
   return api;
 }
 
+// Called by SQLite's C code: no exception may leave it.
 int CollectToken(void* ctx, int /*tflags*/, const char* token, int ntoken,
                  int /*start*/, int /*end*/) {
-  if (ntoken > 0) {
+  if (ntoken <= 0) return SQLITE_OK;
+  try {
     static_cast<std::vector<std::string>*>(ctx)->emplace_back(token, ntoken);
+  } catch (...) {
+    return SQLITE_NOMEM;
   }
   return SQLITE_OK;
 }
@@ -67,6 +72,10 @@ int CollectToken(void* ctx, int /*tflags*/, const char* token, int ntoken,
 
 StatusOr<std::vector<std::string>> SearchTerms(Database& db,
                                                std::string_view text) {
+  if (text.size() > kMaxSearchBytes) {
+    return InvalidArgumentError("the search text is too long (at most " +
+                                std::to_string(kMaxSearchBytes) + " bytes)");
+  }
   PALABRE_ASSIGN_OR_RETURN(Fts5Api * api, FindFts5Api(db));
   void* user_data = nullptr;
   Fts5TokenizerMethods methods{};

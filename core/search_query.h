@@ -21,13 +21,18 @@ namespace palabre {
 
 class Database;
 
+// The longest search text taken (far more than any search needs).
+inline constexpr std::size_t kMaxSearchBytes = 64 * 1024;
+
 // The terms the index's tokenizer makes of `text` (lower case, Latin
-// diacritics removed), in order. kInternal if FTS5 is unavailable.
+// diacritics removed), in order. kInvalidArgument if `text` is longer than
+// kMaxSearchBytes; kInternal if FTS5 is unavailable.
 StatusOr<std::vector<std::string>> SearchTerms(Database& db,
                                                std::string_view text);
 
 // `"term1"* "term2"*...` (every term must match, each as a prefix), or ""
-// when `words` holds no term at all (only punctuation or spaces).
+// when `words` holds no term at all (only punctuation or spaces). Errors as
+// SearchTerms.
 StatusOr<std::string> FtsMatchExpression(Database& db, std::string_view words);
 
 }  // namespace palabre

@@ -166,7 +166,7 @@ TEST_CASE("export --format csv has a header row and one row per commitment",
 }
 
 TEST_CASE(
-    "import into a fresh vault gives the same sessions; twice adds "
+    "import into a fresh vault gives the same sessions, twice adds "
     "nothing",
     "[cli][records]") {
   ExportVault v;

@@ -1,7 +1,8 @@
-// The readable output of `session list` and `commitment list` shows a first
-// page of 50 rows, then how many there are in all; --limit N and --all
-// change the page, and --json gives every row unless --limit (a program
-// never gets a silently cut list). --limit with --all is a usage error.
+// On a terminal, `session list` and `commitment list` show a first page of
+// 50 rows, then how many there are in all; --limit N and --all change the
+// page. Piped, or with --json, they give every row unless --limit (a
+// program never gets a silently cut list). --limit with --all is a usage
+// error.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,12 +17,15 @@ namespace {
 
 using nlohmann::json;
 
+// The lines of `text`, without the terminal's carriage returns.
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t end = text.find('\n', start);
-    lines.push_back(text.substr(start, end - start));
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
     if (end == std::string::npos) break;
     start = end + 1;
   }
@@ -44,7 +48,7 @@ void AddSixty(const std::string& dir) {
   AddSessionsFile(dir, sessions);
 }
 
-TEST_CASE("list commands show 50 rows, then how many there are in all",
+TEST_CASE("list commands on a terminal show 50 rows and how many in all",
           "[cli][records]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");
@@ -81,12 +85,49 @@ TEST_CASE("list commands show 50 rows, then how many there are in all",
        3,
        "3 of 60 commitments shown; --limit N or --all shows more"},
       {{"commitment", "list", "--all"}, 60, ""},
-      {{"commitment", "list", "--status", "done"}, 0, ""},
+      {{"commitment", "list", "--limit", "0"},
+       0,
+       "0 of 60 commitments shown; --limit N or --all shows more"},
   };
   for (const Case& c : cases) {
     std::string shown;
     for (const std::string& a : c.args) shown += a + " ";
     INFO(shown);
+    std::vector<std::string> args = VaultArgs(dir, c.args);
+    args.push_back("--passphrase-fd");
+    args.push_back("3");
+    const RunResult r = RunOnPty(args, {}, std::string(kPassphrase) + "\n");
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> lines = Lines(r.terminal);
+    if (!c.last.empty()) {
+      REQUIRE(!lines.empty());
+      CHECK(lines.back() == c.last);
+      lines.pop_back();
+    }
+    CHECK(lines.size() == c.rows);
+  }
+}
+
+TEST_CASE("piped or --json, lists give every row unless --limit",
+          "[cli][records]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("vault");
+  InitVault(dir);
+  AddSixty(dir);
+  struct Case {
+    std::vector<std::string> args;
+    std::size_t rows;
+    std::string last;  // the closing line, "" when there is none
+  };
+  const std::vector<Case> piped = {
+      {{"session", "list"}, 60, ""},
+      {{"session", "list", "--text", "seance"}, 60, ""},
+      {{"commitment", "list", "--overdue"}, 60, ""},
+      {{"session", "list", "--limit", "7"},
+       7,
+       "7 of 60 sessions shown; --limit N or --all shows more"},
+  };
+  for (const Case& c : piped) {
     const RunResult r = RunRecords(dir, c.args);
     REQUIRE(r.exit_code == 0);
     std::vector<std::string> lines = Lines(r.out);
@@ -97,16 +138,6 @@ TEST_CASE("list commands show 50 rows, then how many there are in all",
     }
     CHECK(lines.size() == c.rows);
   }
-}
-
-TEST_CASE(
-    "list --json gives every row unless --limit, and --limit with --all is "
-    "refused",
-    "[cli][records]") {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("vault");
-  InitVault(dir);
-  AddSixty(dir);
   CHECK(RunJson(dir, {"session", "list"}).size() == 60);
   CHECK(RunJson(dir, {"session", "list", "--limit", "5"}).size() == 5);
   CHECK(RunJson(dir, {"commitment", "list", "--overdue"}).size() == 60);

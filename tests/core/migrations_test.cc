@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/database.h"
+#include "core/projection_schema.h"
 #include "core/search_query.h"
 #include "core/verify.h"
 #include "tests/core/records_fixture_util.h"
@@ -97,6 +98,38 @@ TEST_CASE("the vault's own migrations are numbered and apply",
   REQUIRE(ApplyMigrations(*db, VaultMigrations()).ok());
   CHECK(db->QueryInt("PRAGMA user_version").value() ==
         static_cast<int64_t>(VaultMigrations().size()));
+}
+
+// The SQL of every projection table and index in `schema`, by name.
+std::vector<std::string> ProjectionSql(Database& db, const std::string& schema,
+                                       const std::string& prefix) {
+  // Names as created; the schema qualifier differs, so strip it.
+  std::vector<std::string> out;
+  auto stmt = db.Prepare("SELECT name, replace(sql, '" + prefix +
+                         "', '') FROM " + schema +
+                         ".sqlite_schema WHERE sql IS NOT NULL AND name NOT "
+                         "IN ('vault_meta', 'device_keys', 'log_entries', "
+                         "'log_by_hlc', 'log_by_record', 'log_by_parent') "
+                         "AND name NOT LIKE 'sessions_fts_%' ORDER BY name");
+  REQUIRE(stmt.ok());
+  while (stmt->Step().value()) {
+    out.push_back(stmt->ColumnText(0) + ": " + stmt->ColumnText(1));
+  }
+  return out;
+}
+
+TEST_CASE("the last migration gives the projections their live shape",
+          "[core][migrations]") {
+  // PALABRE_PROJECTION_DDL (what verify rebuilds into) must be what the
+  // migrations made of the stored tables: a change to it without a new
+  // migration fails here.
+  TempDir dir;
+  auto db = PlainDatabase(dir);
+  REQUIRE(ApplyMigrations(*db, VaultMigrations()).ok());
+  REQUIRE(db->Exec(PALABRE_PROJECTION_DDL("temp")).ok());
+  const auto stored = ProjectionSql(*db, "main", "main.");
+  CHECK(stored.size() >= 10);
+  CHECK(stored == ProjectionSql(*db, "temp", "temp."));
 }
 
 // Copies every row of `table` from `from` to `to`; `kinds` has one letter

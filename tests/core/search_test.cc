@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/projection_schema.h"
+#include "core/search_query.h"
 #include "tests/core/records_fixture_util.h"
 
 namespace palabre::testing {
@@ -240,6 +242,43 @@ TEST_CASE("queries made of FTS5 syntax never fail", "[records][search]") {
   // Quotes are dropped, not an error: the word still finds.
   CHECK(s.Found("\"securite") == Names{"gao"});
   CHECK(s.Found("sécurité\"\"") == Names{"gao"});
+}
+
+TEST_CASE("search words are split by the index's own tokenizer",
+          "[records][search]") {
+  RecordsFixture f;
+  // The arguments search_query.cc gives the tokenizer are the index's.
+  CHECK(std::string(PALABRE_PROJECTION_DDL("main"))
+            .find("tokenize='unicode61 remove_diacritics 2'") !=
+        std::string::npos);
+  struct Case {
+    const char* text;
+    std::vector<std::string> terms;
+  };
+  const std::vector<Case> cases = {
+      {"Sécurité-civile", {"securite", "civile"}},
+      {"L'ÉTAT, les autorités!", {"l", "etat", "les", "autorites"}},
+      {"النازحين", {"النازحين"}},
+      {"უსაფრთხოება", {"უსაფრთხოება"}},
+      {"\"quoted\" NEAR(x)", {"quoted", "near", "x"}},
+      {"  \t-- ... ", {}},
+      {"", {}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto terms = SearchTerms(f.db(), c.text);
+    REQUIRE(terms.ok());
+    CHECK(*terms == c.terms);
+  }
+  auto query = FtsMatchExpression(f.db(), "Sécurité-civile");
+  REQUIRE(query.ok());
+  CHECK(*query == "\"securite\"* \"civile\"*");
+  // Hostile sizes: a long text is refused, not tokenized.
+  auto too_long = SearchTerms(f.db(), std::string(kMaxSearchBytes + 1, 'a'));
+  CHECK(too_long.status().code() == StatusCode::kInvalidArgument);
+  auto longest = SearchTerms(f.db(), std::string(kMaxSearchBytes, 'a'));
+  REQUIRE(longest.ok());
+  CHECK(longest->size() == 1);
 }
 
 }  // namespace
