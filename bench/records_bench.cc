@@ -106,7 +106,7 @@ constexpr char kRareWord[] = "transhumance";  // in about 1% of the sessions
 constexpr char kCommonWord[] = "police";
 constexpr char kListRegion[] = "Gao";
 constexpr char kSmallRegion[] = "Kirkuk";
-// The first page of a readable list (cli/list_paging.h, kDefaultPage).
+// The first page of a list on a terminal (cli/list_paging.h, kDefaultPage).
 constexpr int kPageSize = 50;
 // Indexes of the sessions measure 1 adds, far from the fill's.
 constexpr int64_t kSingleAddBase = 1'000'000'000;
@@ -1389,8 +1389,8 @@ Status Run(const Options& o, const std::string& dir, bool* created) {
               ms, 50);
   }
 
-  // 4. commitment list --overdue: the first page and the count, as the
-  // readable list does; then every row (--all, --json), without a goal.
+  // 4. commitment list --overdue: the first page and the count, as on a
+  // terminal; then every row (--all, piped, --json), without a goal.
   {
     CommitmentFilter f;
     f.overdue = true;
