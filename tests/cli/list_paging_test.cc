@@ -48,57 +48,32 @@ void AddSixty(const std::string& dir) {
   AddSessionsFile(dir, sessions);
 }
 
-TEST_CASE("list commands on a terminal show 50 rows and how many in all",
-          "[cli][records]") {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("vault");
-  InitVault(dir);
-  AddSixty(dir);
-  struct Case {
-    std::vector<std::string> args;
-    std::size_t rows;
-    std::string last;  // the closing line, "" when there is none
-  };
-  const std::vector<Case> cases = {
-      {{"session", "list"},
-       50,
-       "50 of 60 sessions shown; --limit N or --all shows more"},
-      {{"session", "list", "--limit", "7"},
-       7,
-       "7 of 60 sessions shown; --limit N or --all shows more"},
-      {{"session", "list", "--limit", "60"}, 60, ""},
-      {{"session", "list", "--all"}, 60, ""},
-      {{"session", "list", "--text", "comite", "--region", "gao"},
-       50,
-       "50 of 60 sessions shown; --limit N or --all shows more"},
-      {{"session", "list", "--text", "seance"},
-       50,
-       "50 of 60 sessions shown; --limit N or --all shows more"},
-      {{"session", "list", "--from", "2025-04-01"}, 30, ""},
-      {{"commitment", "list", "--overdue"},
-       50,
-       "50 of 60 commitments shown; --limit N or --all shows more"},
-      {{"commitment", "list", "--overdue", "--region", "GAO"},
-       50,
-       "50 of 60 commitments shown; --limit N or --all shows more"},
-      {{"commitment", "list", "--owner", "mairie", "--limit", "3"},
-       3,
-       "3 of 60 commitments shown; --limit N or --all shows more"},
-      {{"commitment", "list", "--all"}, 60, ""},
-      {{"commitment", "list", "--limit", "0"},
-       0,
-       "0 of 60 commitments shown; --limit N or --all shows more"},
-  };
-  for (const Case& c : cases) {
-    std::string shown;
+// One row of a listing table: a command, where its output goes, what it
+// must print.
+struct ListCase {
+  std::vector<std::string> args;
+  bool terminal;     // on a pseudo-terminal, else piped
+  std::size_t rows;  // listed rows
+  std::string last;  // the closing line, "" when there is none
+};
+
+// Runs each case on the vault in `dir` and checks its rows and closing line.
+void CheckListings(const std::string& dir, const std::vector<ListCase>& cases) {
+  for (const ListCase& c : cases) {
+    std::string shown = c.terminal ? "terminal: " : "piped: ";
     for (const std::string& a : c.args) shown += a + " ";
     INFO(shown);
-    std::vector<std::string> args = VaultArgs(dir, c.args);
-    args.push_back("--passphrase-fd");
-    args.push_back("3");
-    const RunResult r = RunOnPty(args, {}, std::string(kPassphrase) + "\n");
+    RunResult r;
+    if (c.terminal) {
+      std::vector<std::string> args = VaultArgs(dir, c.args);
+      args.push_back("--passphrase-fd");
+      args.push_back("3");
+      r = RunOnPty(args, {}, std::string(kPassphrase) + "\n");
+    } else {
+      r = RunRecords(dir, c.args);
+    }
     REQUIRE(r.exit_code == 0);
-    std::vector<std::string> lines = Lines(r.terminal);
+    std::vector<std::string> lines = Lines(c.terminal ? r.terminal : r.out);
     if (!c.last.empty()) {
       REQUIRE(!lines.empty());
       CHECK(lines.back() == c.last);
@@ -108,36 +83,67 @@ TEST_CASE("list commands on a terminal show 50 rows and how many in all",
   }
 }
 
-TEST_CASE("piped or --json, lists give every row unless --limit",
+const char kFiftyOfSixty[] =
+    "50 of 60 sessions shown; --limit N or --all shows more";
+const char kFiftyOfSixtyCommitments[] =
+    "50 of 60 commitments shown; --limit N or --all shows more";
+
+TEST_CASE("lists show 50 rows on a terminal, every row when piped",
           "[cli][records]") {
   TempDir tmp;
   const std::string dir = tmp.Sub("vault");
   InitVault(dir);
   AddSixty(dir);
-  struct Case {
-    std::vector<std::string> args;
-    std::size_t rows;
-    std::string last;  // the closing line, "" when there is none
-  };
-  const std::vector<Case> piped = {
-      {{"session", "list"}, 60, ""},
-      {{"session", "list", "--text", "seance"}, 60, ""},
-      {{"commitment", "list", "--overdue"}, 60, ""},
-      {{"session", "list", "--limit", "7"},
-       7,
-       "7 of 60 sessions shown; --limit N or --all shows more"},
-  };
-  for (const Case& c : piped) {
-    const RunResult r = RunRecords(dir, c.args);
-    REQUIRE(r.exit_code == 0);
-    std::vector<std::string> lines = Lines(r.out);
-    if (!c.last.empty()) {
-      REQUIRE(!lines.empty());
-      CHECK(lines.back() == c.last);
-      lines.pop_back();
-    }
-    CHECK(lines.size() == c.rows);
-  }
+  CheckListings(
+      dir,
+      {
+          {{"session", "list"}, true, 50, kFiftyOfSixty},
+          {{"session", "list", "--limit", "7"},
+           true,
+           7,
+           "7 of 60 sessions shown; --limit N or --all shows more"},
+          {{"session", "list", "--limit", "60"}, true, 60, ""},
+          {{"session", "list", "--all"}, true, 60, ""},
+          {{"session", "list", "--text", "comite", "--region", "gao"},
+           true,
+           50,
+           kFiftyOfSixty},
+          {{"session", "list", "--text", "seance"}, true, 50, kFiftyOfSixty},
+          {{"session", "list", "--from", "2025-04-01"}, true, 30, ""},
+          {{"commitment", "list", "--overdue"},
+           true,
+           50,
+           kFiftyOfSixtyCommitments},
+          {{"commitment", "list", "--overdue", "--region", "GAO"},
+           true,
+           50,
+           kFiftyOfSixtyCommitments},
+          {{"commitment", "list", "--owner", "mairie", "--limit", "3"},
+           true,
+           3,
+           "3 of 60 commitments shown; --limit N or --all shows more"},
+          {{"commitment", "list", "--all"}, true, 60, ""},
+          {{"commitment", "list", "--limit", "0"},
+           true,
+           0,
+           "0 of 60 commitments shown; --limit N or --all shows more"},
+          // Piped: every row unless --limit.
+          {{"session", "list"}, false, 60, ""},
+          {{"session", "list", "--text", "seance"}, false, 60, ""},
+          {{"commitment", "list", "--overdue"}, false, 60, ""},
+          {{"session", "list", "--limit", "7"},
+           false,
+           7,
+           "7 of 60 sessions shown; --limit N or --all shows more"},
+      });
+}
+
+TEST_CASE("list --json gives every row unless --limit, which --all excludes",
+          "[cli][records]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("vault");
+  InitVault(dir);
+  AddSixty(dir);
   CHECK(RunJson(dir, {"session", "list"}).size() == 60);
   CHECK(RunJson(dir, {"session", "list", "--limit", "5"}).size() == 5);
   CHECK(RunJson(dir, {"commitment", "list", "--overdue"}).size() == 60);
