@@ -1,6 +1,5 @@
-// Entry encoding, hashing, signing, appending and reading (see
-// entry_log.h). The exact bytes hashed are documented in docs/entry-log.md;
-// changing EntryHashInput breaks every existing chain.
+// Appending, reading and erasing log entries (see entry_log.h); the sealed
+// form and the hashes are core/entry_seal.cc's.
 #include "core/entry_log.h"
 
 #include <sodium.h>
@@ -9,31 +8,11 @@
 
 #include "core/body_codec.h"
 #include "core/database.h"
+#include "core/entry_seal.h"
 #include "platform/clock.h"
 
 namespace palabre {
 namespace {
-
-constexpr char kEntryDomain[] = "palabre.entry/1";
-constexpr std::size_t kHashBytes = 32;
-constexpr std::size_t kBodyKeyBytes = 16;
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out += static_cast<char>((v >> shift) & 0xff);
-  }
-}
-
-void PutShort(std::string& out, std::string_view text) {
-  out += static_cast<char>(std::min<std::size_t>(text.size(), 255));
-  out.append(text.substr(0, 255));
-}
-
-std::string RawId(std::string_view hex) {
-  std::string raw = FromHex(hex);
-  raw.resize(16, '\0');
-  return raw;
-}
 
 Entry ReadRow(const Statement& stmt, Status* status) {
   Entry e;
@@ -45,11 +24,12 @@ Entry ReadRow(const Statement& stmt, Status* status) {
   e.type = stmt.ColumnText(5);
   e.op = stmt.ColumnText(6);
   e.parent_id = stmt.ColumnText(7);
-  e.body_hash = stmt.ColumnText(8);
+  e.ciphertext_hash = stmt.ColumnText(8);
   e.hash = stmt.ColumnText(9);
   e.signature = stmt.ColumnText(10);
   if (!stmt.ColumnIsNull(11)) {
-    StatusOr<std::string> body = UnpackBody(stmt.ColumnText(11));
+    e.packed_body = stmt.ColumnText(11);
+    StatusOr<std::string> body = UnpackBody(*e.packed_body);
     if (!body.ok()) {
       *status =
           DataLossError("device " + e.device_id.substr(0, 8) + " seq " +
@@ -58,13 +38,13 @@ Entry ReadRow(const Statement& stmt, Status* status) {
       e.body = std::move(*body);
     }
   }
-  if (!stmt.ColumnIsNull(12)) e.body_key = stmt.ColumnText(12);
+  if (!stmt.ColumnIsNull(12)) e.dek = stmt.ColumnText(12);
   return e;
 }
 
 constexpr char kEntryColumns[] =
     "device_id, seq, prev_hash, hlc, record_id, type, op, parent_id, "
-    "body_hash, hash, signature, body, body_key";
+    "ciphertext_hash, hash, signature, body, dek";
 
 }  // namespace
 
@@ -74,35 +54,21 @@ std::string NewRecordId() {
   return ToHex(std::string_view(reinterpret_cast<const char*>(raw), 16));
 }
 
-std::string EntryHashInput(const Entry& e) {
-  std::string out(kEntryDomain, sizeof kEntryDomain);  // with its NUL
-  out += RawId(e.device_id);
-  PutU64(out, static_cast<uint64_t>(e.seq));
-  out += e.prev_hash;
-  PutU64(out, static_cast<uint64_t>(e.hlc));
-  out += RawId(e.record_id);
-  PutShort(out, e.type);
-  PutShort(out, e.op);
-  out += e.body_hash;
-  return out;
+std::string ComputeEntryHash(const Entry& e) {
+  return SealedEntryHash(EntryHeader(e.device_id, e.seq, e.prev_hash, e.hlc),
+                         e.ciphertext_hash);
 }
 
-std::string ComputeEntryHash(const Entry& entry) {
-  const std::string input = EntryHashInput(entry);
-  uint8_t hash[kHashBytes];
-  crypto_generichash(hash, sizeof hash,
-                     reinterpret_cast<const uint8_t*>(input.data()),
-                     input.size(), nullptr, 0);
-  return std::string(reinterpret_cast<const char*>(hash), sizeof hash);
-}
-
-std::string ComputeBodyHash(std::string_view body_key, std::string_view body) {
-  uint8_t hash[kHashBytes];
-  crypto_generichash(hash, sizeof hash,
-                     reinterpret_cast<const uint8_t*>(body.data()), body.size(),
-                     reinterpret_cast<const uint8_t*>(body_key.data()),
-                     body_key.size());
-  return std::string(reinterpret_cast<const char*>(hash), sizeof hash);
+StatusOr<std::string> SealEntry(const Entry& e) {
+  if (!e.packed_body.has_value() || e.dek.empty()) {
+    return FailedPreconditionError("the entry's body was erased");
+  }
+  PALABRE_ASSIGN_OR_RETURN(
+      std::string payload,
+      EncodePayload({e.device_id, e.seq, e.record_id, e.type, e.op, e.parent_id,
+                     *e.packed_body}));
+  return SealPayload(e.dek, EntryHeader(e.device_id, e.seq, e.prev_hash, e.hlc),
+                     payload);
 }
 
 StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
@@ -110,7 +76,7 @@ StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
     return FailedPreconditionError("this vault has no device key");
   }
   LogWriter writer(&db, key);
-  writer.last_hash_.assign(kHashBytes, '\0');
+  writer.last_hash_.assign(kEntryHashBytes, '\0');
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("SELECT seq, hash, hlc FROM log_entries WHERE device_id = ? "
@@ -143,9 +109,10 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   e.type = std::string(type);
   e.op = std::string(op);
   e.parent_id = std::string(parent_id);
-  e.body_key.resize(kBodyKeyBytes);
-  randombytes_buf(e.body_key.data(), e.body_key.size());
-  e.body_hash = ComputeBodyHash(e.body_key, body);
+  e.packed_body = PackBody(body);
+  e.dek = NewDek();
+  PALABRE_ASSIGN_OR_RETURN(std::string ciphertext, SealEntry(e));
+  e.ciphertext_hash = CiphertextHash(ciphertext);
   e.hash = ComputeEntryHash(e);
   e.signature = Sign(*key_, e.hash);
   e.body = body;
@@ -162,11 +129,11 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   PALABRE_RETURN_IF_ERROR(stmt.BindText(6, e.type));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(7, e.op));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(8, e.parent_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(9, e.body_hash));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(9, e.ciphertext_hash));
   PALABRE_RETURN_IF_ERROR(stmt.BindBlob(10, e.hash));
   PALABRE_RETURN_IF_ERROR(stmt.BindBlob(11, e.signature));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, PackBody(body)));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(13, e.body_key));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, *e.packed_body));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(13, e.dek));
   PALABRE_RETURN_IF_ERROR(stmt.Run());
   last_seq_ = e.seq;
   last_hash_ = e.hash;
@@ -218,7 +185,7 @@ StatusOr<std::vector<std::string>> ChildRecords(Database& db,
 Status EraseBodies(Database& db, std::string_view record_id) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("UPDATE log_entries SET body = NULL, body_key = NULL "
+      db.Prepare("UPDATE log_entries SET body = NULL, dek = NULL "
                  "WHERE substr(record_id, 1, 8) = substr(?1, 1, 8) AND "
                  "+record_id = ?1 AND op != 'redact'"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, record_id));

@@ -2,15 +2,16 @@
 // its author device's append-only log. The log is the single source of
 // truth; the query tables are projections of it (core/projection.h).
 //
-// An entry is (device_id, seq, prev_hash, hlc, record_id, type, op,
-// body_hash) plus the body. Its hash is BLAKE2b-256 over a fixed binary
-// encoding of those fields (EntryHashInput; docs/entry-log.md gives the
-// bytes), it chains to the previous entry of the same device through
-// prev_hash (32 zero bytes for seq 1), and the device's Ed25519 key signs the
-// hash. The body is covered through body_hash, a BLAKE2b-256 keyed with a
-// random 16-byte body key stored beside it: redaction erases the body *and*
-// its key, so the chain still verifies while the erased text cannot even be
-// confirmed by guessing. Bodies are stored deflated (core/body_codec.h).
+// An entry is (device_id, seq, prev_hash, hlc) in the clear and (record_id,
+// type, op, parent_id, body) sealed under the entry's own data key (DEK);
+// its hash covers the header and the hash of the ciphertext, it chains to
+// the previous entry of the same device through prev_hash (32 zero bytes
+// for seq 1), and the device's Ed25519 key signs it (entry format 2,
+// core/entry_seal.h; docs/protocol.md gives the bytes). The vault stores
+// the fields, the deflated body (core/body_codec.h) and the DEK, and seals
+// again when it needs the ciphertext. Redaction erases the body *and* the
+// DEK: the chain still verifies, and the erased text cannot even be
+// confirmed by guessing.
 //
 // hlc is a hybrid logical clock: (unix milliseconds << 16) | counter, never
 // going backwards on one device even if the wall clock does.
@@ -51,23 +52,25 @@ struct Entry {
   std::string record_id;  // 32 hex
   std::string type;
   std::string op;
-  std::string parent_id;  // session of a commitment, commitment of a
-                          // follow-up, "" otherwise (not signed: an index)
-  std::string body_hash;  // 32 raw bytes
-  std::string hash;       // 32 raw bytes
-  std::string signature;  // 64 raw bytes
-  std::optional<std::string> body;  // JSON text; nullopt once redacted
-  std::string body_key;             // 16 raw bytes; "" once redacted
+  std::string parent_id;        // session of a commitment, commitment of a
+                                // follow-up (or of a redaction), "" otherwise
+  std::string ciphertext_hash;  // 32 raw bytes
+  std::string hash;             // 32 raw bytes
+  std::string signature;        // 64 raw bytes
+  std::optional<std::string> body;         // JSON text; nullopt once redacted
+  std::optional<std::string> packed_body;  // as stored (body_codec.h)
+  std::string dek;                         // 32 raw bytes; "" once redacted
 };
 
 // A new random record id (32 hex characters).
 std::string NewRecordId();
 
-// The bytes an entry's hash covers, and the hash itself.
-std::string EntryHashInput(const Entry& entry);
+// The entry's hash, from its header fields and ciphertext_hash.
 std::string ComputeEntryHash(const Entry& entry);
-// The keyed body hash.
-std::string ComputeBodyHash(std::string_view body_key, std::string_view body);
+// The entry's sealed payload (core/entry_seal.h), from its fields,
+// packed_body and dek. kFailedPrecondition without a body or DEK;
+// kInvalidArgument for fields that cannot be encoded.
+StatusOr<std::string> SealEntry(const Entry& entry);
 
 // The milliseconds part of an hlc value.
 inline int64_t HlcMillis(int64_t hlc) { return hlc >> 16; }

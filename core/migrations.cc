@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/projection.h"
+#include "core/log_upgrade.h"
 #include "core/projection_schema.h"
 
 namespace palabre {
@@ -163,10 +163,6 @@ namespace {
   "  detail=none);"
 // clang-format on
 
-// Migration 3 drops every projection and makes it again from the log.
-Status RebuildMainProjections(Database& db) {
-  return RebuildProjections(db, "main");
-}
 
 constexpr Migration kVaultMigrations[] = {
     {1, "vault metadata",
@@ -211,10 +207,16 @@ constexpr Migration kVaultMigrations[] = {
      "CREATE INDEX log_by_hlc ON log_entries(hlc, device_id, seq);"
      // The projections (core/projection.h), rebuilt and compared by verify.
      PALABRE_PROJECTION_DDL_V2("main")},
-    {3, "smaller projections and log indexes",
+    {3, "entry format 2, smaller projections and log indexes",
+     // Entry format 2 (core/log_upgrade.h): the keyed body hash becomes the
+     // hash of the sealed payload and the 16-byte body key a 32-byte data
+     // key; ResealLogToFormat2 then seals and signs every entry again.
+     "ALTER TABLE log_entries RENAME COLUMN body_hash TO ciphertext_hash;"
+     "ALTER TABLE log_entries RENAME COLUMN body_key TO dek;"
      // The projections in their new shape (concerns without summaries, a
      // narrower open-commitments index, a search index without positions),
-     // rebuilt from the log by RebuildMainProjections.
+     // left empty and marked stale: opening the vault rebuilds them from
+     // the log with the code of the day (RebuildStaleProjections).
      "DROP TABLE sessions_fts;"
      "DROP TABLE sessions;"
      "DROP TABLE participation;"
@@ -222,6 +224,8 @@ constexpr Migration kVaultMigrations[] = {
      "DROP TABLE commitments;"
      "DROP TABLE follow_ups;"
      "DROP TABLE redacted;" PALABRE_PROJECTION_DDL_V3("main")
+     "INSERT OR REPLACE INTO vault_meta(key, value)"
+     "  VALUES ('projections', 'stale');"
      // The log's indexes: replay order needs only hlc (ties are sorted),
      // and record and parent ids are found through their first 8 hex
      // digits (core/entry_log.cc, ChildRecords).
@@ -232,7 +236,7 @@ constexpr Migration kVaultMigrations[] = {
      "CREATE INDEX log_by_record ON log_entries(substr(record_id, 1, 8));"
      "CREATE INDEX log_by_parent ON log_entries(substr(parent_id, 1, 8))"
      "  WHERE parent_id != '';",
-     RebuildMainProjections},
+     ResealLogToFormat2},
 };
 
 }  // namespace

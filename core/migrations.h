@@ -2,9 +2,12 @@
 // schema to the next.
 //
 // The schema is a numbered list of migrations, each a block of SQL and, when
-// SQL alone cannot do it (rebuilding projections from the log), a step of
-// code run after it in the same transaction. The
-// version a database is at is stored in the database itself
+// SQL alone cannot do it (sealing the log again), a step of code run after
+// it in the same transaction. Such a step must depend only on the schema of
+// its own version, never on later code's idea of the tables: a migration
+// that reshapes the projections leaves them empty and marked stale, and the
+// vault rebuilds them after the last migration (RebuildStaleProjections).
+// The version a database is at is stored in the database itself
 // (PRAGMA user_version). Opening a vault applies the missing migrations in
 // order, each in its own transaction together with the version bump, so a
 // crash leaves the database at a whole version, never between two.

@@ -394,4 +394,16 @@ Status RebuildProjections(Database& db, const std::string& schema) {
   return rebuilt.Flush();
 }
 
+Status RebuildStaleProjections(Database& db) {
+  PALABRE_ASSIGN_OR_RETURN(
+      int64_t stale,
+      db.QueryInt("SELECT count(*) FROM vault_meta WHERE key = 'projections' "
+                  "AND value = 'stale'"));
+  if (stale == 0) return Status::Ok();
+  return db.Transaction([&]() -> Status {
+    PALABRE_RETURN_IF_ERROR(RebuildProjections(db, "main"));
+    return db.Exec("DELETE FROM vault_meta WHERE key = 'projections'");
+  });
+}
+
 }  // namespace palabre

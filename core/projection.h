@@ -76,6 +76,11 @@ class Projection {
 // reshapes the tables runs. kDataLoss as Apply.
 Status RebuildProjections(Database& db, const std::string& schema);
 
+// If a migration marked the projections stale (vault_meta 'projections'),
+// rebuilds the stored ones from the log and clears the mark, in one
+// transaction; else does nothing. Errors as RebuildProjections.
+Status RebuildStaleProjections(Database& db);
+
 }  // namespace palabre
 
 #endif  // PALABRE_CORE_PROJECTION_H_

@@ -15,6 +15,7 @@
 #include "core/device_key.h"
 #include "core/keyslot.h"
 #include "core/migrations.h"
+#include "core/projection.h"
 #include "core/recovery_code.h"
 #include "platform/file_util.h"
 
@@ -187,6 +188,7 @@ Status OpenDatabase(const std::string& dir, const KeyFile& keys,
     return status;
   }
   PALABRE_RETURN_IF_ERROR(ApplyMigrations(*db, VaultMigrations()));
+  PALABRE_RETURN_IF_ERROR(RebuildStaleProjections(*db));
   // Vaults made before records existed get their device key now.
   PALABRE_RETURN_IF_ERROR(EnsureDeviceKey(*db));
   *vfs_out = std::move(vfs);
@@ -286,6 +288,7 @@ StatusOr<SecureBuffer> Vault::Create(const std::string& directory,
     PALABRE_RETURN_IF_ERROR(
         PrepareNewVaultDatabase(*db, keys.page_size, keys.reserve_bytes));
     PALABRE_RETURN_IF_ERROR(ApplyMigrations(*db, VaultMigrations()));
+    PALABRE_RETURN_IF_ERROR(RebuildStaleProjections(*db));
     PALABRE_RETURN_IF_ERROR(EnsureDeviceKey(*db));
     return db->Close(true);
   }();

@@ -9,6 +9,7 @@
 #include "core/database.h"
 #include "core/device_key.h"
 #include "core/entry_log.h"
+#include "core/entry_seal.h"
 #include "core/projection.h"
 #include "core/projection_schema.h"
 
@@ -121,7 +122,12 @@ Status CheckChains(Database& db, VerifyReport& report) {
       return Broken(e, "signature does not verify");
     }
     if (e.body.has_value()) {
-      if (ComputeBodyHash(e.body_key, *e.body) != e.body_hash) {
+      // Sealing again from the stored fields, body and DEK must give the
+      // ciphertext whose hash the signed entry carries: this covers the
+      // record id, type, op, parent and body.
+      StatusOr<std::string> ciphertext = SealEntry(e);
+      if (!ciphertext.ok() ||
+          CiphertextHash(*ciphertext) != e.ciphertext_hash) {
         return Broken(e, "body does not match its hash");
       }
       if (!ParentMatches(e)) {

@@ -1,9 +1,10 @@
 // The entry log (core/entry_log.h): what the store appends is a chain per
 // device (seq 1..n, each prev_hash the hash before, 32 zero bytes first),
-// each hash recomputes from its fields and is signed by the device key, a
-// change to any hashed field breaks hash and signature, body hashes are
-// keyed, the hybrid clock only moves forward, stored bodies round-trip
-// through compression and garbage is refused as kDataLoss.
+// each hash recomputes from its header and ciphertext hash and is signed by
+// the device key, a change to any header field or any sealed field breaks
+// hash or ciphertext, every entry has its own data key, the hybrid clock
+// only moves forward, stored bodies round-trip through compression and
+// garbage is refused as kDataLoss.
 #include "core/entry_log.h"
 
 #include <sodium.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/device_key.h"
+#include "core/entry_seal.h"
 #include "platform/clock.h"
 #include "tests/core/records_fixture_util.h"
 
@@ -63,8 +65,24 @@ TEST_CASE("appended entries form a signed chain per device", "[records][log]") {
     CHECK(e.signature.size() == kSignatureBytes);
     CHECK(VerifySignature(*public_key, e.hash, e.signature));
     REQUIRE(e.body.has_value());
-    CHECK(e.body_key.size() == 16);
-    CHECK(ComputeBodyHash(e.body_key, *e.body) == e.body_hash);
+    CHECK(e.dek.size() == kDekBytes);
+    auto ciphertext = SealEntry(e);
+    REQUIRE(ciphertext.ok());
+    CHECK(CiphertextHash(*ciphertext) == e.ciphertext_hash);
+    // The payload opens with the DEK and says what the row says.
+    auto payload =
+        OpenPayload(e.dek, EntryHeader(e.device_id, e.seq, e.prev_hash, e.hlc),
+                    *ciphertext);
+    REQUIRE(payload.ok());
+    auto fields = DecodePayload(*payload);
+    REQUIRE(fields.ok());
+    CHECK(fields->device_id == e.device_id);
+    CHECK(fields->seq == e.seq);
+    CHECK(fields->record_id == e.record_id);
+    CHECK(fields->type == e.type);
+    CHECK(fields->op == e.op);
+    CHECK(fields->parent_id == e.parent_id);
+    CHECK(fields->packed_body == *e.packed_body);
     CHECK(e.op == kOpPut);
     CHECK(e.record_id.size() == 32);
     if (i > 0) CHECK(e.hlc > entries[i - 1].hlc);
@@ -81,7 +99,7 @@ TEST_CASE("appended entries form a signed chain per device", "[records][log]") {
   CHECK(entries[7].record_id == added[1].session);
 }
 
-TEST_CASE("a change to any hashed field breaks the hash and the signature",
+TEST_CASE("a change to any signed field breaks the hash or the seal",
           "[records][log]") {
   RecordsFixture f;
   f.AddOne(ThreeSessions()[0]);
@@ -91,42 +109,66 @@ TEST_CASE("a change to any hashed field breaks the hash and the signature",
   auto public_key = LoadPublicKey(f.db(), original.device_id);
   REQUIRE(public_key.ok());
   REQUIRE(VerifySignature(*public_key, original.hash, original.signature));
+  auto sealed = SealEntry(original);
+  REQUIRE(sealed.ok());
 
   struct Mutation {
     const char* field;
     std::function<void(Entry&)> apply;
+    bool header;  // in the clear header (else sealed in the payload)
   };
   const std::vector<Mutation> mutations = {
-      {"device_id", [](Entry& e) { e.device_id = OtherHex(e.device_id, 31); }},
-      {"seq", [](Entry& e) { e.seq += 1; }},
-      {"prev_hash", [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 0); }},
+      {"device_id", [](Entry& e) { e.device_id = OtherHex(e.device_id, 31); },
+       true},
+      {"seq", [](Entry& e) { e.seq += 1; }, true},
+      {"prev_hash", [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 0); }, true},
       {"prev_hash last byte",
-       [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 31); }},
-      {"hlc", [](Entry& e) { e.hlc += 1; }},
-      {"record_id", [](Entry& e) { e.record_id = OtherHex(e.record_id, 0); }},
-      {"type", [](Entry& e) { e.type = kTypeSession; }},
-      {"op", [](Entry& e) { e.op = kOpRedact; }},
-      {"body_hash", [](Entry& e) { e.body_hash = Flip(e.body_hash, 17); }},
+       [](Entry& e) { e.prev_hash = Flip(e.prev_hash, 31); }, true},
+      {"hlc", [](Entry& e) { e.hlc += 1; }, true},
+      {"ciphertext_hash",
+       [](Entry& e) { e.ciphertext_hash = Flip(e.ciphertext_hash, 17); }, true},
+      {"record_id", [](Entry& e) { e.record_id = OtherHex(e.record_id, 0); },
+       false},
+      {"type", [](Entry& e) { e.type = kTypeSession; }, false},
+      {"op", [](Entry& e) { e.op = kOpRedact; }, false},
+      {"parent_id", [](Entry& e) { e.parent_id = std::string(32, 'f'); },
+       false},
+      {"parent removed", [](Entry& e) { e.parent_id.clear(); }, false},
+      {"body", [](Entry& e) { *e.packed_body += " "; }, false},
+      {"dek", [](Entry& e) { e.dek = Flip(e.dek, 3); }, false},
   };
   for (const Mutation& m : mutations) {
     INFO("field " << m.field);
     Entry changed = original;
     m.apply(changed);
-    const std::string hash = ComputeEntryHash(changed);
-    CHECK(hash != original.hash);
-    CHECK_FALSE(VerifySignature(*public_key, hash, original.signature));
+    auto resealed = SealEntry(changed);
+    REQUIRE(resealed.ok());
+    // A header field changes the hash (and so fails the signature); a
+    // sealed field, or a header field (the associated data), changes the
+    // ciphertext, whose hash the entry signs.
+    if (std::string(m.field) != "ciphertext_hash") {
+      CHECK(CiphertextHash(*resealed) != original.ciphertext_hash);
+    }
+    if (m.header) {
+      const std::string hash = ComputeEntryHash(changed);
+      CHECK(hash != original.hash);
+      CHECK_FALSE(VerifySignature(*public_key, hash, original.signature));
+    }
   }
-  // Every single byte of the hash input counts.
-  const std::string input = EntryHashInput(original);
-  for (std::size_t i = 0; i < input.size(); ++i) {
-    const std::string flipped = Flip(input, i);
-    unsigned char hash[32];
-    crypto_generichash(hash, sizeof hash,
-                       reinterpret_cast<const unsigned char*>(flipped.data()),
-                       flipped.size(), nullptr, 0);
-    const std::string h(reinterpret_cast<const char*>(hash), sizeof hash);
-    INFO("byte " << i);
-    CHECK_FALSE(VerifySignature(*public_key, h, original.signature));
+  // The header is the associated data: the payload does not open under
+  // another header, nor with a flipped byte anywhere in the ciphertext.
+  const std::string header = EntryHeader(original.device_id, original.seq,
+                                         original.prev_hash, original.hlc);
+  REQUIRE(OpenPayload(original.dek, header, *sealed).ok());
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    INFO("header byte " << i);
+    CHECK(OpenPayload(original.dek, Flip(header, i), *sealed).status().code() ==
+          StatusCode::kDataLoss);
+  }
+  for (std::size_t i = 0; i < sealed->size(); ++i) {
+    INFO("ciphertext byte " << i);
+    CHECK(OpenPayload(original.dek, header, Flip(*sealed, i)).status().code() ==
+          StatusCode::kDataLoss);
   }
   // A flipped signature, or another device's key, does not verify.
   CHECK_FALSE(
@@ -137,39 +179,21 @@ TEST_CASE("a change to any hashed field breaks the hash and the signature",
   CHECK_FALSE(VerifySignature(
       std::string(reinterpret_cast<const char*>(other_pk), sizeof other_pk),
       original.hash, original.signature));
-  // parent_id is an index, not signed: changing it leaves the hash.
-  Entry reparented = original;
-  reparented.parent_id = std::string(32, 'f');
-  CHECK(ComputeEntryHash(reparented) == original.hash);
 }
 
-TEST_CASE("the body hash is keyed: the same body under two keys differs",
+TEST_CASE("every entry has its own data key: equal bodies seal apart",
           "[records][log]") {
-  const std::string body = R"({"title":"Réunion"})";
-  const std::string key_a(16, 'a');
-  const std::string key_b(16, 'b');
-  CHECK(ComputeBodyHash(key_a, body) == ComputeBodyHash(key_a, body));
-  CHECK(ComputeBodyHash(key_a, body) != ComputeBodyHash(key_b, body));
-  CHECK(ComputeBodyHash(key_a, body) != ComputeBodyHash(key_a, body + " "));
-  CHECK(ComputeBodyHash(key_a, body).size() == 32);
-  // Without the key the stored hash cannot be confirmed by guessing.
-  unsigned char plain[32];
-  crypto_generichash(plain, sizeof plain,
-                     reinterpret_cast<const unsigned char*>(body.data()),
-                     body.size(), nullptr, 0);
-  CHECK(ComputeBodyHash(key_a, body) !=
-        std::string(reinterpret_cast<const char*>(plain), sizeof plain));
-
-  // The store draws a fresh key per entry: one session added twice has two
-  // bodies alike and two different body hashes.
+  // Without its DEK an erased entry's ciphertext hash cannot be confirmed
+  // by guessing the body: the same session added twice seals to two
+  // unrelated ciphertexts.
   RecordsFixture f;
   const json gori = ThreeSessions()[2];
   f.Add({gori, gori});
   const std::vector<Entry> entries = AllEntries(f.db());
   REQUIRE(entries.size() == 2);
   CHECK(*entries[0].body == *entries[1].body);
-  CHECK(entries[0].body_key != entries[1].body_key);
-  CHECK(entries[0].body_hash != entries[1].body_hash);
+  CHECK(entries[0].dek != entries[1].dek);
+  CHECK(entries[0].ciphertext_hash != entries[1].ciphertext_hash);
 }
 
 TEST_CASE("stored bodies round-trip through PackBody and UnpackBody",

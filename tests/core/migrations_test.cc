@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/database.h"
+#include "core/projection.h"
 #include "core/projection_schema.h"
 #include "core/search_query.h"
 #include "core/verify.h"
@@ -160,7 +161,7 @@ void CopyRows(Database& from, Database& to, const std::string& table,
   }
 }
 
-TEST_CASE("migration 3 rebuilds a version-2 vault's projections from its log",
+TEST_CASE("migration 3 seals a version-2 log again and its tables are rebuilt",
           "[core][migrations][records]") {
   // Records written by this version, then their log and device key put in
   // a database at version 2 (whose projection tables are empty, in their
@@ -186,6 +187,12 @@ TEST_CASE("migration 3 rebuilds a version-2 vault's projections from its log",
   const Status migrated = ApplyMigrations(*db, VaultMigrations());
   INFO(migrated.ToString());
   REQUIRE(migrated.ok());
+  // Migration 3 left the projections empty and marked stale.
+  CHECK(db->QueryInt("SELECT count(*) FROM sessions").value() == 0);
+  REQUIRE(RebuildStaleProjections(*db).ok());
+  CHECK(db->QueryInt("SELECT count(*) FROM vault_meta WHERE key = "
+                     "'projections'")
+            .value() == 0);
   CHECK(db->QueryInt("PRAGMA user_version").value() >= 3);
   CHECK(db->QueryInt("SELECT count(*) FROM pragma_table_info('concerns') "
                      "WHERE name = 'summary'")

@@ -773,7 +773,7 @@ TEST_CASE("redaction leaves no trace of a session but its log hashes",
   // Their put entries lost body and key; one redact entry each.
   CHECK(f.Count("log_entries", "record_id IN " + in_list +
                                    " AND op != 'redact' AND (body IS NOT NULL"
-                                   " OR body_key IS NOT NULL)") == 0);
+                                   " OR dek IS NOT NULL)") == 0);
   CHECK(f.Count("log_entries", "record_id IN " + in_list + " AND op = 'put'") ==
         5);
   CHECK(f.Count("log_entries",

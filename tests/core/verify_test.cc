@@ -131,10 +131,10 @@ TEST_CASE("tampering with the log or the tables is reported as data loss",
                       {PackBody(*t.entries[1].body)});
        },
        at(2) + "body does not match its hash"},
-      {"a body key changed",
+      {"a data key changed",
        [&] {
-         RunWithBlobs(db, "UPDATE log_entries SET body_key = ?1 WHERE seq = 3",
-                      {flipped(3, &Entry::body_key)});
+         RunWithBlobs(db, "UPDATE log_entries SET dek = ?1 WHERE seq = 3",
+                      {flipped(3, &Entry::dek)});
        },
        at(3) + "body does not match its hash"},
       {"a signature changed",
@@ -176,20 +176,18 @@ TEST_CASE("tampering with the log or the tables is reported as data loss",
          t.Exec("UPDATE log_entries SET record_id = '" +
                 t.entries[0].record_id + "' WHERE seq = 4");
        },
-       at(4) + "its fields do not match its hash"},
+       at(4) + "body does not match its hash"},
       {"an op changed",
        [&] { t.Exec("UPDATE log_entries SET op = 'delete' WHERE seq = 2"); },
-       at(2) + "its fields do not match its hash"},
+       at(2) + "body does not match its hash"},
       {"a type changed",
        [&] {
          t.Exec("UPDATE log_entries SET type = 'followup' WHERE seq = 2");
        },
-       at(2) + "its fields do not match its hash"},
+       at(2) + "body does not match its hash"},
       {"a body erased without a redaction",
        [&] {
-         t.Exec(
-             "UPDATE log_entries SET body = NULL, body_key = NULL WHERE seq "
-             "= 8");
+         t.Exec("UPDATE log_entries SET body = NULL, dek = NULL WHERE seq = 8");
        },
        at(8) + "body missing without a redaction"},
       {"a redact entry's own body erased",
