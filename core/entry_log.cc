@@ -25,10 +25,12 @@ Entry ReadRow(const Statement& stmt, Status* status) {
   e.op = stmt.ColumnText(6);
   e.parent_id = stmt.ColumnText(7);
   e.ciphertext_hash = stmt.ColumnText(8);
-  e.hash = stmt.ColumnText(9);
-  e.signature = stmt.ColumnText(10);
-  if (!stmt.ColumnIsNull(11)) {
-    e.packed_body = stmt.ColumnText(11);
+  e.signature = stmt.ColumnText(9);
+  // The entry hash is not stored: it follows from the header fields and
+  // the ciphertext hash.
+  e.hash = ComputeEntryHash(e);
+  if (!stmt.ColumnIsNull(10)) {
+    e.packed_body = stmt.ColumnText(10);
     StatusOr<std::string> body = UnpackBody(*e.packed_body);
     if (!body.ok()) {
       *status =
@@ -38,13 +40,13 @@ Entry ReadRow(const Statement& stmt, Status* status) {
       e.body = std::move(*body);
     }
   }
-  if (!stmt.ColumnIsNull(12)) e.dek = stmt.ColumnText(12);
+  if (!stmt.ColumnIsNull(11)) e.dek = stmt.ColumnText(11);
   return e;
 }
 
 constexpr char kEntryColumns[] =
     "device_id, seq, prev_hash, hlc, record_id, type, op, parent_id, "
-    "ciphertext_hash, hash, signature, body, dek";
+    "ciphertext_hash, signature, body, dek";
 
 }  // namespace
 
@@ -79,14 +81,18 @@ StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
   writer.last_hash_.assign(kEntryHashBytes, '\0');
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("SELECT seq, hash, hlc FROM log_entries WHERE device_id = ? "
+      db.Prepare("SELECT seq, prev_hash, hlc, ciphertext_hash FROM log_entries "
+                 "WHERE device_id = ? "
                  "ORDER BY seq DESC LIMIT 1"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, key->device_id));
   PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (row) {
     writer.last_seq_ = stmt.ColumnInt(0);
-    writer.last_hash_ = stmt.ColumnText(1);
     writer.last_hlc_ = stmt.ColumnInt(2);
+    writer.last_hash_ =
+        SealedEntryHash(EntryHeader(key->device_id, writer.last_seq_,
+                                    stmt.ColumnText(1), writer.last_hlc_),
+                        stmt.ColumnText(3));
   }
   // The clock never goes backwards past anything this vault has seen.
   PALABRE_ASSIGN_OR_RETURN(int64_t max_hlc,
@@ -120,7 +126,7 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
       db_->Prepare(std::string("INSERT INTO log_entries(") + kEntryColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, e.device_id));
   PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, e.seq));
   PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, e.prev_hash));
@@ -130,10 +136,9 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   PALABRE_RETURN_IF_ERROR(stmt.BindText(7, e.op));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(8, e.parent_id));
   PALABRE_RETURN_IF_ERROR(stmt.BindBlob(9, e.ciphertext_hash));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(10, e.hash));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(11, e.signature));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, *e.packed_body));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(13, e.dek));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(10, e.signature));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(11, *e.packed_body));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, e.dek));
   PALABRE_RETURN_IF_ERROR(stmt.Run());
   last_seq_ = e.seq;
   last_hash_ = e.hash;

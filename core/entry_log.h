@@ -55,7 +55,7 @@ struct Entry {
   std::string parent_id;        // session of a commitment, commitment of a
                                 // follow-up (or of a redaction), "" otherwise
   std::string ciphertext_hash;  // 32 raw bytes
-  std::string hash;             // 32 raw bytes
+  std::string hash;             // 32 raw bytes (computed, not stored)
   std::string signature;        // 64 raw bytes
   std::optional<std::string> body;         // JSON text; nullopt once redacted
   std::optional<std::string> packed_body;  // as stored (body_codec.h)

@@ -37,7 +37,7 @@ Status ResealLogToFormat2(Database& db) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement write,
       db.Prepare("UPDATE log_entries SET prev_hash = ?3, ciphertext_hash = ?4,"
-                 " hash = ?5, signature = ?6, dek = ?7"
+                 " signature = ?5, dek = ?6"
                  " WHERE device_id = ?1 AND seq = ?2"));
   std::string prev(kEntryHashBytes, '\0');
   for (int64_t seq = 1; seq <= last; ++seq) {
@@ -76,12 +76,11 @@ Status ResealLogToFormat2(Database& db) {
     PALABRE_RETURN_IF_ERROR(write.BindInt(2, seq));
     PALABRE_RETURN_IF_ERROR(write.BindBlob(3, e.prev_hash));
     PALABRE_RETURN_IF_ERROR(write.BindBlob(4, e.ciphertext_hash));
-    PALABRE_RETURN_IF_ERROR(write.BindBlob(5, e.hash));
-    PALABRE_RETURN_IF_ERROR(write.BindBlob(6, e.signature));
+    PALABRE_RETURN_IF_ERROR(write.BindBlob(5, e.signature));
     if (erased) {
-      PALABRE_RETURN_IF_ERROR(write.BindNull(7));
+      PALABRE_RETURN_IF_ERROR(write.BindNull(6));
     } else {
-      PALABRE_RETURN_IF_ERROR(write.BindBlob(7, e.dek));
+      PALABRE_RETURN_IF_ERROR(write.BindBlob(6, e.dek));
     }
     PALABRE_RETURN_IF_ERROR(write.Run());
     prev = e.hash;

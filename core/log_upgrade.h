@@ -18,7 +18,8 @@ namespace palabre {
 class Database;
 
 // Re-seals and re-signs every entry of the log (columns already renamed to
-// ciphertext_hash and dek; the body_key values of format 1 are replaced).
+// ciphertext_hash and dek, and `hash` dropped; the body_key values of
+// format 1 are replaced).
 // Run inside the migration's transaction. kFailedPrecondition if the log
 // holds another device's entries (which this vault cannot sign) or the
 // vault has no device key; kDataLoss if a stored body does not inflate.

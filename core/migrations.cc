@@ -213,6 +213,9 @@ constexpr Migration kVaultMigrations[] = {
      // key; ResealLogToFormat2 then seals and signs every entry again.
      "ALTER TABLE log_entries RENAME COLUMN body_hash TO ciphertext_hash;"
      "ALTER TABLE log_entries RENAME COLUMN body_key TO dek;"
+     // The entry hash follows from the header and the ciphertext hash: not
+     // stored any more (32 bytes an entry).
+     "ALTER TABLE log_entries DROP COLUMN hash;"
      // The projections in their new shape (concerns without summaries, a
      // narrower open-commitments index, a search index without positions),
      // left empty and marked stale: opening the vault rebuilds them from

@@ -143,14 +143,19 @@ TEST_CASE("tampering with the log or the tables is reported as data loss",
                       {flipped(5, &Entry::signature)});
        },
        at(5) + "signature does not verify"},
-      {"a hash and its signature replaced by another entry's",
+      {"a signature replaced by another entry's",
        [&] {
-         RunWithBlobs(db,
-                      "UPDATE log_entries SET hash = ?1, signature = ?2 "
-                      "WHERE seq = 5",
-                      {t.entries[4 - 1].hash, t.entries[4 - 1].signature});
+         RunWithBlobs(db, "UPDATE log_entries SET signature = ?1 WHERE seq = 5",
+                      {t.entries[4 - 1].signature});
        },
-       at(5) + "its fields do not match its hash"},
+       at(5) + "signature does not verify"},
+      {"a ciphertext hash changed",
+       [&] {
+         RunWithBlobs(
+             db, "UPDATE log_entries SET ciphertext_hash = ?1 WHERE seq = 4",
+             {flipped(4, &Entry::ciphertext_hash)});
+       },
+       at(4) + "signature does not verify"},
       {"a prev_hash changed",
        [&] {
          RunWithBlobs(db, "UPDATE log_entries SET prev_hash = ?1 WHERE seq = 6",
@@ -165,12 +170,12 @@ TEST_CASE("tampering with the log or the tables is reported as data loss",
        at(2) + "expected seq 1"},
       {"an hlc changed",
        [&] { t.Exec("UPDATE log_entries SET hlc = hlc + 1 WHERE seq = 7"); },
-       at(7) + "its fields do not match its hash"},
+       at(7) + "signature does not verify"},
       {"an hlc moved back",
        [&] {
          t.Exec("UPDATE log_entries SET hlc = hlc - 65536 WHERE seq = 9");
        },
-       at(9) + "its fields do not match its hash"},
+       at(9) + "signature does not verify"},
       {"a record id changed",
        [&] {
          t.Exec("UPDATE log_entries SET record_id = '" +
