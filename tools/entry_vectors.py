@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Known-answer vectors for palabre's entry format 2, computed from the
-byte layout in docs/protocol.md, independently of the C++ code.
+"""Known-answer vectors for palabre's entry format 2 and envelope, computed
+from the byte layout in docs/protocol.md, independently of the C++ code.
 
 BLAKE2b comes from Python's hashlib; XChaCha20-Poly1305 and Ed25519 from
-libsodium through ctypes (no C++ of palabre involved). Prints C++ table rows
-for tests/core/entry_seal_test.cc. Run: python3 tools/entry_vectors.py
+libsodium through ctypes (no C++ of palabre involved). Prints C++ table rows:
+`python3 tools/entry_vectors.py` for tests/core/entry_seal_test.cc,
+`python3 tools/entry_vectors.py envelopes` for tests/sync/envelope_test.cc
+(envelopes without wraps: crypto_box_seal is randomised, so wraps are
+tested by round trip instead).
 """
 import ctypes
 import ctypes.util
@@ -47,7 +50,7 @@ def seal(dek, header, payload):
     return out.raw[:out_len.value]
 
 
-def vector(name, seed, seq, prev, hlc, record, typ, op, parent, packed, dek):
+def build(seed, seq, prev, hlc, record, typ, op, parent, packed, dek):
     pk, sk = keypair(seed)
     device = b2b(pk, 16)
     header = device + struct.pack(">Q", seq) + prev + struct.pack(">Q", hlc)
@@ -58,6 +61,14 @@ def vector(name, seed, seq, prev, hlc, record, typ, op, parent, packed, dek):
     ciphertext_hash = b2b(ciphertext)
     entry_hash = b2b(b"palabre.entry/2\x00" + header + ciphertext_hash)
     signature = sign(sk, entry_hash)
+    return (pk, device, header, payload, ciphertext, ciphertext_hash,
+            entry_hash, signature)
+
+
+def vector(name, seed, seq, prev, hlc, record, typ, op, parent, packed, dek):
+    (pk, device, header, payload, ciphertext, ciphertext_hash, entry_hash,
+     signature) = build(seed, seq, prev, hlc, record, typ, op, parent, packed,
+                        dek)
     fields = [name, seed.hex(), str(seq), prev.hex(), str(hlc), record.hex(),
               typ, op, parent.hex() if parent else "", packed.hex(), dek.hex(),
               device.hex(), header.hex(), payload.hex(), ciphertext.hex(),
@@ -65,22 +76,44 @@ def vector(name, seed, seq, prev, hlc, record, typ, op, parent, packed, dek):
     return "    {" + ",\n     ".join('"%s"' % f for f in fields) + "},"
 
 
-ROWS = [
-    vector("first entry: a session, raw body", bytes(range(32)), 1, bytes(32),
+ARGS = [
+    ("first entry: a session, raw body", bytes(range(32)), 1, bytes(32),
            (1767225600000 << 16) | 1, bytes.fromhex("00112233445566778899aabbccddeeff"),
            "session", "put", b"",
            b"\x00" + '{"title":"Réunion à Gao"}'.encode(), bytes([7] * 32)),
-    vector("a commitment with a parent", bytes([0xA5] * 32), 2,
+    ("a commitment with a parent", bytes([0xA5] * 32), 2,
            bytes.fromhex("5d" * 32), 0x018C_2F1A_0000_0002,
            bytes.fromhex("0f" * 16), "commitment", "put",
            bytes.fromhex("00112233445566778899aabbccddeeff"),
            b"\x00" + b'{"action":"Repair the pump.","owner":"Mairie"}',
            bytes(range(100, 132))),
-    vector("a redaction, empty body", bytes([0x3C] * 32), 1234567,
+    ("a redaction, empty body", bytes([0x3C] * 32), 1234567,
            bytes.fromhex("ff" * 32), 2**62 + 5, bytes.fromhex("ab" * 16),
            "followup", "redact", bytes.fromhex("cd" * 16), b"",
            bytes([0xEE] * 32)),
 ]
 
+ROWS = [vector(*a) for a in ARGS]
+
+
+def envelope(name, hollow, *args):
+    (pk, device, header, payload, ciphertext, ciphertext_hash, entry_hash,
+     signature) = build(*args)
+    if hollow:
+        body = b"\x02" + ciphertext_hash
+    else:
+        body = b"\x01" + struct.pack(">I", len(ciphertext)) + ciphertext
+    out = b"PLEV" + b"\x01" + header + body + signature + b"\x00"
+    fields = [name, "1" if hollow else "0", pk.hex(), header.hex(),
+              ciphertext.hex() if not hollow else "", ciphertext_hash.hex(),
+              signature.hex(), out.hex()]
+    return "    {" + ",\n     ".join('"%s"' % f for f in fields) + "},"
+
+
 if __name__ == "__main__":
-    print("\n".join(ROWS))
+    import sys
+    if sys.argv[1:] == ["envelopes"]:
+        print(envelope("sealed, no wraps", False, *ARGS[0][1:]))
+        print(envelope("hollow", True, *ARGS[2][1:]))
+    else:
+        print("\n".join(ROWS))
