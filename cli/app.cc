@@ -76,7 +76,7 @@ int RunCliOrThrow(int argc, char** argv) {
       AddSessionCommand(app),    AddCommitmentCommand(app),
       AddVerifyCommand(app),     AddExportCommand(app),
       AddImportCommand(app),     AddBriefCommand(app),
-      AddReportCommand(app)};
+      AddReportCommand(app),     AddOrgCommand(app)};
 
   try {
     app.parse(argc, argv);

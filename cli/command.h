@@ -56,6 +56,7 @@ Command AddExportCommand(CLI::App& parent);
 Command AddImportCommand(CLI::App& parent);
 Command AddBriefCommand(CLI::App& parent);
 Command AddReportCommand(CLI::App& parent);
+Command AddOrgCommand(CLI::App& parent);
 
 }  // namespace palabre::cli
 

@@ -240,6 +240,31 @@ constexpr Migration kVaultMigrations[] = {
      "CREATE INDEX log_by_parent ON log_entries(substr(parent_id, 1, 8))"
      "  WHERE parent_id != '';",
      ResealLogToFormat2},
+    {4, "organisation and device certificates",
+     // core/organisation.h. One row at most: the organisation this vault
+     // belongs to; the secret keys only in a coordinator's vault.
+     "CREATE TABLE organisation ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  org_id TEXT NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  server TEXT NOT NULL,"
+     "  signing_key BLOB NOT NULL,"
+     "  signing_secret BLOB,"
+     "  encryption_key BLOB NOT NULL,"
+     "  encryption_secret BLOB,"
+     "  created_at INTEGER NOT NULL"
+     ");"
+     // The certificates this vault knows, its own device's included.
+     "CREATE TABLE device_certificates ("
+     "  device_id TEXT PRIMARY KEY NOT NULL,"
+     "  org_id TEXT NOT NULL,"
+     "  public_key BLOB NOT NULL,"
+     "  role TEXT NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  issued_at INTEGER NOT NULL,"
+     "  signature BLOB NOT NULL,"
+     "  revoked_at INTEGER"
+     ") WITHOUT ROWID;"},
 };
 
 }  // namespace

@@ -110,7 +110,8 @@ std::vector<std::string> ProjectionSql(Database& db, const std::string& schema,
                          "', '') FROM " + schema +
                          ".sqlite_schema WHERE sql IS NOT NULL AND name NOT "
                          "IN ('vault_meta', 'device_keys', 'log_entries', "
-                         "'log_by_hlc', 'log_by_record', 'log_by_parent') "
+                         "'log_by_hlc', 'log_by_record', 'log_by_parent', "
+                         "'organisation', 'device_certificates') "
                          "AND name NOT LIKE 'sessions_fts_%' ORDER BY name");
   REQUIRE(stmt.ok());
   while (stmt->Step().value()) {
