@@ -97,6 +97,7 @@ Status CheckServerUrl(std::string_view url) {
   }
   std::string_view host = authority;
   std::string_view port;
+  bool has_port = false;
   if (!authority.empty() && authority[0] == '[') {
     const std::size_t close = authority.find(']');
     if (close == std::string_view::npos) return InvalidUrl("bad IPv6 host");
@@ -104,14 +105,16 @@ Status CheckServerUrl(std::string_view url) {
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return InvalidUrl("bad port");
       port = authority.substr(close + 2);
+      has_port = true;
     }
   } else if (const std::size_t colon = authority.rfind(':');
              colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
+    has_port = true;
   }
   if (host.empty() || host == "[]") return InvalidUrl("no host");
-  if (!port.empty() || authority.find(':') != std::string_view::npos) {
+  if (has_port) {
     if (port.empty() || port.size() > 5 ||
         !std::all_of(port.begin(), port.end(),
                      [](char c) { return c >= '0' && c <= '9'; }) ||
