@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "core/byte_order.h"
 #include "core/device_key.h"
 
 namespace palabre {
@@ -19,29 +20,10 @@ constexpr std::size_t kIdBytes = 16;
 constexpr std::string_view kTypes[] = {"session", "commitment", "followup"};
 constexpr std::string_view kOps[] = {"put", "delete", "redact"};
 
-void PutU64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out += static_cast<char>((v >> shift) & 0xff);
-  }
-}
-
-uint64_t GetU64(std::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
-
 // Exactly `n` bytes: cut or zero-padded.
 std::string Fixed(std::string bytes, std::size_t n) {
   bytes.resize(n, '\0');
   return bytes;
-}
-
-bool IsHexId(std::string_view id) {
-  return id.size() == 2 * kIdBytes &&
-         std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // 1-based code of `word` in `words`, 0 if absent.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/byte_order.h"
 #include "core/database.h"
 #include "core/device_key.h"
 #include "core/record.h"
@@ -15,18 +16,6 @@ namespace {
 
 constexpr char kCertDomain[] = "palabre.device-cert/1";  // with its NUL
 constexpr std::size_t kKeyBytes = 32;
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out += static_cast<char>((v >> shift) & 0xff);
-  }
-}
-
-bool IsHexId(std::string_view id) {
-  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 std::string OrgIdFor(std::string_view signing_key) {
   return DeviceIdFor(signing_key);  // the same BLAKE2b-128, hex

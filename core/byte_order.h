@@ -1,0 +1,37 @@
+// Small helpers shared by the binary formats (keys file, entry format 2,
+// device certificates): big-endian integers and the check of a hex id.
+#ifndef PALABRE_CORE_BYTE_ORDER_H_
+#define PALABRE_CORE_BYTE_ORDER_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace palabre {
+
+// Appends `v` as 8 bytes, big-endian.
+inline void PutU64(std::string& out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out += static_cast<char>((v >> shift) & 0xff);
+  }
+}
+
+// The first 8 bytes of `in` (at least 8 long), big-endian.
+inline uint64_t GetU64(std::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+// True for 32 lower-case hex characters (a record, device or organisation
+// id as palabre writes them).
+inline bool IsHexId(std::string_view id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace palabre
+
+#endif  // PALABRE_CORE_BYTE_ORDER_H_
