@@ -1,5 +1,6 @@
 // Small helpers shared by the binary formats (keys file, entry format 2,
-// device certificates): big-endian integers and the check of a hex id.
+// envelopes, device certificates): big-endian integers and the check of a hex
+// id.
 #ifndef PALABRE_CORE_BYTE_ORDER_H_
 #define PALABRE_CORE_BYTE_ORDER_H_
 
@@ -10,6 +11,13 @@
 
 namespace palabre {
 
+// Appends `v` as 4 bytes, big-endian.
+inline void PutU32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out += static_cast<char>((v >> shift) & 0xff);
+  }
+}
+
 // Appends `v` as 8 bytes, big-endian.
 inline void PutU64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -17,7 +25,12 @@ inline void PutU64(std::string& out, uint64_t v) {
   }
 }
 
-// The first 8 bytes of `in` (at least 8 long), big-endian.
+// The first 4 / 8 bytes of `in` (at least that long), big-endian.
+inline uint32_t GetU32(std::string_view in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
 inline uint64_t GetU64(std::string_view in) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);

@@ -73,6 +73,14 @@ StatusOr<std::string> SealEntry(const Entry& e) {
                      payload);
 }
 
+Status SignEntry(Entry& e, const DeviceKey& key) {
+  PALABRE_ASSIGN_OR_RETURN(std::string ciphertext, SealEntry(e));
+  e.ciphertext_hash = CiphertextHash(ciphertext);
+  e.hash = ComputeEntryHash(e);
+  e.signature = Sign(key, e.hash);
+  return Status::Ok();
+}
+
 StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
   if (key == nullptr || key->device_id.empty()) {
     return FailedPreconditionError("this vault has no device key");
@@ -117,10 +125,7 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   e.parent_id = std::string(parent_id);
   e.packed_body = PackBody(body);
   e.dek = NewDek();
-  PALABRE_ASSIGN_OR_RETURN(std::string ciphertext, SealEntry(e));
-  e.ciphertext_hash = CiphertextHash(ciphertext);
-  e.hash = ComputeEntryHash(e);
-  e.signature = Sign(*key_, e.hash);
+  PALABRE_RETURN_IF_ERROR(SignEntry(e, *key_));
   e.body = body;
 
   PALABRE_ASSIGN_OR_RETURN(

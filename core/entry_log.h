@@ -71,6 +71,9 @@ std::string ComputeEntryHash(const Entry& entry);
 // packed_body and dek. kFailedPrecondition without a body or DEK;
 // kInvalidArgument for fields that cannot be encoded.
 StatusOr<std::string> SealEntry(const Entry& entry);
+// Seals `entry` (its fields, packed_body and dek must be set) and sets its
+// ciphertext_hash, hash and signature with `key`. Errors as SealEntry.
+Status SignEntry(Entry& entry, const DeviceKey& key);
 
 // The milliseconds part of an hlc value.
 inline int64_t HlcMillis(int64_t hlc) { return hlc >> 16; }

@@ -62,15 +62,11 @@ Status ResealLogToFormat2(Database& db) {
     e.packed_body = erased ? std::string() : read.ColumnText(5);
     read.Reset();  // no read left open on the table while writing it
     e.dek = NewDek();
-    StatusOr<std::string> ciphertext = SealEntry(e);
-    if (!ciphertext.ok()) {
+    if (Status sealed = SignEntry(e, key); !sealed.ok()) {
       return DataLossError("device " + key.device_id.substr(0, 8) + " seq " +
-                           std::to_string(seq) + ": cannot be sealed: " +
-                           std::string(ciphertext.status().message()));
+                           std::to_string(seq) +
+                           ": cannot be sealed: " + sealed.message());
     }
-    e.ciphertext_hash = CiphertextHash(*ciphertext);
-    e.hash = ComputeEntryHash(e);
-    e.signature = Sign(key, e.hash);
     write.Reset();
     PALABRE_RETURN_IF_ERROR(write.BindText(1, e.device_id));
     PALABRE_RETURN_IF_ERROR(write.BindInt(2, seq));

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "core/body_codec.h"
+#include "core/byte_order.h"
 #include "core/device_key.h"
 
 namespace palabre::sync {
@@ -14,18 +15,6 @@ constexpr char kMagic[4] = {'P', 'L', 'E', 'V'};
 constexpr uint8_t kVersion = 1;
 constexpr uint8_t kKindSealed = 1;
 constexpr uint8_t kKindHollow = 2;
-
-void PutU32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out += static_cast<char>((v >> shift) & 0xff);
-  }
-}
-
-uint64_t GetBigEndian(std::string_view in) {
-  uint64_t v = 0;
-  for (char c : in) v = (v << 8) | static_cast<uint8_t>(c);
-  return v;
-}
 
 const uint8_t* U8(std::string_view s) {
   return reinterpret_cast<const uint8_t*>(s.data());
@@ -56,9 +45,9 @@ Status Malformed(const std::string& what) {
 void DecodeHeader(Envelope& e) {
   const std::string_view h = e.header;
   e.device_id = ToHex(h.substr(0, 16));
-  e.seq = static_cast<int64_t>(GetBigEndian(h.substr(16, 8)));
+  e.seq = static_cast<int64_t>(GetU64(h.substr(16, 8)));
   e.prev_hash = std::string(h.substr(24, 32));
-  e.hlc = static_cast<int64_t>(GetBigEndian(h.substr(56, 8)));
+  e.hlc = static_cast<int64_t>(GetU64(h.substr(56, 8)));
 }
 
 }  // namespace
@@ -157,7 +146,7 @@ StatusOr<Envelope> DecodeEnvelope(std::string_view bytes) {
     e.ciphertext_hash = std::string(piece);
   } else if (kind == kKindSealed) {
     if (!r.Take(4, &piece)) return Malformed("no ciphertext length");
-    const uint64_t length = GetBigEndian(piece);
+    const uint64_t length = GetU32(piece);
     if (length < kSealTagBytes || length > kMaxCiphertextBytes) {
       return Malformed("ciphertext length out of range");
     }
