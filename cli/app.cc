@@ -76,7 +76,9 @@ int RunCliOrThrow(int argc, char** argv) {
       AddSessionCommand(app),    AddCommitmentCommand(app),
       AddVerifyCommand(app),     AddExportCommand(app),
       AddImportCommand(app),     AddBriefCommand(app),
-      AddReportCommand(app),     AddOrgCommand(app)};
+      AddReportCommand(app),     AddOrgCommand(app),
+      AddServeCommand(app),      AddSyncCommand(app),
+      AddEnrollCommand(app)};
 
   try {
     app.parse(argc, argv);

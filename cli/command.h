@@ -57,6 +57,9 @@ Command AddImportCommand(CLI::App& parent);
 Command AddBriefCommand(CLI::App& parent);
 Command AddReportCommand(CLI::App& parent);
 Command AddOrgCommand(CLI::App& parent);
+Command AddServeCommand(CLI::App& parent);
+Command AddSyncCommand(CLI::App& parent);
+Command AddEnrollCommand(CLI::App& parent);
 
 }  // namespace palabre::cli
 

@@ -17,11 +17,12 @@ int ExitCodeFor(StatusCode code) {
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
       return kExitVaultPresence;
+    case StatusCode::kUnavailable:
+      return kExitUnreachable;
     case StatusCode::kCancelled:
     case StatusCode::kPermissionDenied:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kResourceExhausted:
-    case StatusCode::kUnavailable:
     case StatusCode::kInternal:
       return kExitFailure;
   }
@@ -35,7 +36,9 @@ std::string_view ExitCodesHelp() {
          "  2  usage error or invalid input\n"
          "  3  wrong passphrase or recovery code\n"
          "  4  vault damaged or tampered with\n"
-         "  5  vault missing, or one already exists\n";
+         "  5  vault missing, or one already exists\n"
+         "  6  the server could not be reached in time: run again to "
+         "continue\n";
 }
 
 }  // namespace palabre::cli

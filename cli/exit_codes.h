@@ -19,9 +19,11 @@ inline constexpr int kExitUsage = 2;          // usage error or invalid input
 inline constexpr int kExitBadSecret = 3;      // wrong passphrase or code
 inline constexpr int kExitDamaged = 4;        // vault damaged or tampered
 inline constexpr int kExitVaultPresence = 5;  // vault missing or existing
+inline constexpr int kExitUnreachable = 6;    // server unreachable: run again
 
 // The exit code for a status: kOk 0, kInvalidArgument 2, kUnauthenticated 3,
-// kDataLoss 4, kNotFound and kAlreadyExists 5, every other code 1.
+// kDataLoss 4, kNotFound and kAlreadyExists 5, kUnavailable 6, every other
+// code 1.
 int ExitCodeFor(StatusCode code);
 
 // The "Exit codes:" block printed at the end of every --help text.

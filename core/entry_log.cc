@@ -86,22 +86,10 @@ StatusOr<LogWriter> LogWriter::Begin(Database& db, const DeviceKey* key) {
     return FailedPreconditionError("this vault has no device key");
   }
   LogWriter writer(&db, key);
-  writer.last_hash_.assign(kEntryHashBytes, '\0');
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("SELECT seq, prev_hash, hlc, ciphertext_hash FROM log_entries "
-                 "WHERE device_id = ? "
-                 "ORDER BY seq DESC LIMIT 1"));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, key->device_id));
-  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (row) {
-    writer.last_seq_ = stmt.ColumnInt(0);
-    writer.last_hlc_ = stmt.ColumnInt(2);
-    writer.last_hash_ =
-        SealedEntryHash(EntryHeader(key->device_id, writer.last_seq_,
-                                    stmt.ColumnText(1), writer.last_hlc_),
-                        stmt.ColumnText(3));
-  }
+  PALABRE_ASSIGN_OR_RETURN(ChainHead head, LoadChainHead(db, key->device_id));
+  writer.last_seq_ = head.seq;
+  writer.last_hash_ = head.hash;
+  writer.last_hlc_ = head.hlc;
   // The clock never goes backwards past anything this vault has seen.
   PALABRE_ASSIGN_OR_RETURN(int64_t max_hlc,
                            db.QueryInt("SELECT coalesce(max(hlc), 0) "
@@ -128,23 +116,7 @@ StatusOr<Entry> LogWriter::Append(std::string_view record_id,
   PALABRE_RETURN_IF_ERROR(SignEntry(e, *key_));
   e.body = body;
 
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db_->Prepare(std::string("INSERT INTO log_entries(") + kEntryColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, e.device_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, e.seq));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, e.prev_hash));
-  PALABRE_RETURN_IF_ERROR(stmt.BindInt(4, e.hlc));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(5, e.record_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(6, e.type));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(7, e.op));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(8, e.parent_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(9, e.ciphertext_hash));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(10, e.signature));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(11, *e.packed_body));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, e.dek));
-  PALABRE_RETURN_IF_ERROR(stmt.Run());
+  PALABRE_RETURN_IF_ERROR(InsertEntry(*db_, e));
   last_seq_ = e.seq;
   last_hash_ = e.hash;
   last_hlc_ = e.hlc;
@@ -189,6 +161,90 @@ StatusOr<std::vector<std::string>> ChildRecords(Database& db,
     PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return out;
     out.push_back(stmt.ColumnText(0));
+  }
+}
+
+Status InsertEntry(Database& db, const Entry& e) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(std::string("INSERT INTO log_entries(") + kEntryColumns +
+                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, e.device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, e.seq));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, e.prev_hash));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(4, e.hlc));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(5, e.record_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(6, e.type));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(7, e.op));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(8, e.parent_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(9, e.ciphertext_hash));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(10, e.signature));
+  if (e.packed_body.has_value() && !e.dek.empty()) {
+    PALABRE_RETURN_IF_ERROR(stmt.BindBlob(11, *e.packed_body));
+    PALABRE_RETURN_IF_ERROR(stmt.BindBlob(12, e.dek));
+  } else {
+    PALABRE_RETURN_IF_ERROR(stmt.BindNull(11));
+    PALABRE_RETURN_IF_ERROR(stmt.BindNull(12));
+  }
+  return stmt.Run();
+}
+
+StatusOr<ChainHead> LoadChainHead(Database& db, std::string_view device_id) {
+  ChainHead head;
+  head.hash.assign(kEntryHashBytes, '\0');
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT seq, prev_hash, hlc, ciphertext_hash FROM log_entries "
+                 "WHERE device_id = ? "
+                 "ORDER BY seq DESC LIMIT 1"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, device_id));
+  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (row) {
+    head.seq = stmt.ColumnInt(0);
+    head.hlc = stmt.ColumnInt(2);
+    head.hash = SealedEntryHash(
+        EntryHeader(device_id, head.seq, stmt.ColumnText(1), head.hlc),
+        stmt.ColumnText(3));
+  }
+  return head;
+}
+
+StatusOr<std::optional<Entry>> LoadEntry(Database& db,
+                                         std::string_view device_id,
+                                         int64_t seq) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(std::string("SELECT ") + kEntryColumns +
+                 " FROM log_entries WHERE device_id = ? AND seq = ?"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, seq));
+  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Entry>();
+  Status status;
+  Entry e = ReadRow(stmt, &status);
+  PALABRE_RETURN_IF_ERROR(status);
+  return std::optional<Entry>(std::move(e));
+}
+
+Status ForEachDeviceEntry(Database& db, std::string_view device_id,
+                          int64_t after_seq,
+                          const std::function<StatusOr<bool>(const Entry&)>&
+                              visit) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(std::string("SELECT ") + kEntryColumns +
+                 " FROM log_entries WHERE device_id = ? AND seq > ? "
+                 "ORDER BY seq"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, after_seq));
+  while (true) {
+    PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Ok();
+    Status status;
+    Entry e = ReadRow(stmt, &status);
+    PALABRE_RETURN_IF_ERROR(status);
+    PALABRE_ASSIGN_OR_RETURN(bool more, visit(e));
+    if (!more) return Status::Ok();
   }
 }
 

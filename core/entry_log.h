@@ -113,6 +113,33 @@ StatusOr<std::vector<std::string>> ChildRecords(Database& db,
                                                 std::string_view parent_id,
                                                 std::string_view type);
 
+// Stores `entry` as it is: its fields, and its packed body and DEK unless
+// either is missing (a redacted or hollow entry). Checks nothing: for
+// LogWriter and for the import of other devices' entries, which check
+// first.
+Status InsertEntry(Database& db, const Entry& entry);
+
+// The last entry of a device's chain in this vault: seq 0, a zero hash and
+// hlc 0 when the vault holds none of its entries.
+struct ChainHead {
+  int64_t seq = 0;
+  std::string hash;  // 32 raw bytes
+  int64_t hlc = 0;
+};
+StatusOr<ChainHead> LoadChainHead(Database& db, std::string_view device_id);
+
+// Entry (device_id, seq), or nullopt if the vault does not hold it.
+// kDataLoss if its body cannot be inflated.
+StatusOr<std::optional<Entry>> LoadEntry(Database& db,
+                                         std::string_view device_id,
+                                         int64_t seq);
+
+// Calls `visit` for each entry of `device_id` after `after_seq`, in chain
+// order, until it returns false or an error.
+Status ForEachDeviceEntry(
+    Database& db, std::string_view device_id, int64_t after_seq,
+    const std::function<StatusOr<bool>(const Entry&)>& visit);
+
 // Erases the bodies (and body keys) of every put/delete entry of
 // `record_id`.
 Status EraseBodies(Database& db, std::string_view record_id);

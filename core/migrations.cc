@@ -265,6 +265,33 @@ constexpr Migration kVaultMigrations[] = {
      "  signature BLOB NOT NULL,"
      "  revoked_at INTEGER"
      ") WITHOUT ROWID;"},
+    {5, "sync state and receipts",
+     // core/sync_state.h. What this vault remembers of the partner server:
+     // its receipt key (pinned at the first contact), the TLS key pin, the
+     // request counter and the pull cursor.
+     "CREATE TABLE sync_state ("
+     "  key TEXT PRIMARY KEY NOT NULL,"
+     "  value BLOB NOT NULL"
+     ") WITHOUT ROWID;"
+     // The server's signed receipts for entries of this vault's log.
+     "CREATE TABLE receipts ("
+     "  device_id TEXT NOT NULL,"
+     "  seq INTEGER NOT NULL,"
+     "  entry_hash BLOB NOT NULL,"
+     "  cursor INTEGER NOT NULL,"
+     "  received_at INTEGER NOT NULL,"
+     "  signature BLOB NOT NULL,"
+     "  PRIMARY KEY (device_id, seq)"
+     ") WITHOUT ROWID;"
+     // Invitations a coordinator issued (org invite): what org approve
+     // checks a pending device's invitation against.
+     "CREATE TABLE invitations ("
+     "  invite_id TEXT PRIMARY KEY NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  role TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"},
 };
 
 }  // namespace

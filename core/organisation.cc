@@ -9,12 +9,16 @@
 #include "core/byte_order.h"
 #include "core/database.h"
 #include "core/device_key.h"
+#include "core/entry_log.h"
 #include "core/record.h"
+#include "core/sync_state.h"
 
 namespace palabre {
 namespace {
 
 constexpr char kCertDomain[] = "palabre.device-cert/1";  // with its NUL
+constexpr char kRevokeDomain[] = "palabre.revoke/1";      // with its NUL
+constexpr char kInviteDomain[] = "palabre.invite/1";      // with its NUL
 constexpr std::size_t kKeyBytes = 32;
 
 std::string OrgIdFor(std::string_view signing_key) {
@@ -40,6 +44,30 @@ bool IsLoopbackHost(std::string_view host) {
     start = dot + 1;
   }
   return parts == 4;
+}
+
+uint8_t RoleByte(std::string_view role) {
+  if (role == kRoleFacilitator) return 1;
+  if (role == kRoleCoordinator) return 2;
+  return 0;
+}
+
+// A hex field of `json` decoded to exactly `bytes` raw bytes, or "".
+std::string HexField(const nlohmann::json& json, const char* key,
+                     std::size_t bytes) {
+  if (!json.is_object() || !json.contains(key) || !json[key].is_string()) {
+    return "";
+  }
+  const std::string& hex = json[key].get_ref<const std::string&>();
+  if (hex.size() != 2 * bytes) return "";
+  return FromHex(hex);
+}
+
+std::string TextField(const nlohmann::json& json, const char* key) {
+  if (!json.is_object() || !json.contains(key) || !json[key].is_string()) {
+    return "";
+  }
+  return json[key].get<std::string>();
 }
 
 Status InvalidUrl(std::string_view why) {
@@ -120,9 +148,7 @@ Status CheckServerUrl(std::string_view url) {
 
 StatusOr<std::string> CertificateBytes(const DeviceCertificate& cert,
                                        std::string_view org_signing_key) {
-  uint8_t role = 0;
-  if (cert.role == kRoleFacilitator) role = 1;
-  if (cert.role == kRoleCoordinator) role = 2;
+  const uint8_t role = RoleByte(cert.role);
   if (role == 0) return InvalidArgumentError("unknown device role");
   if (!IsHexId(cert.device_id) || !IsHexId(cert.org_id)) {
     return InvalidArgumentError("an id is not 32 hex characters");
@@ -267,17 +293,37 @@ StatusOr<std::vector<DeviceCertificate>> LoadCertificates(Database& db) {
   }
 }
 
+nlohmann::json CertificateJson(const DeviceCertificate& c) {
+  return {{"device_id", c.device_id},
+          {"public_key", ToHex(c.public_key)},
+          {"role", c.role},
+          {"name", c.name},
+          {"issued_at", c.issued_at},
+          {"signature", ToHex(c.signature)}};
+}
+
+StatusOr<DeviceCertificate> ParseCertificateJson(const nlohmann::json& j) {
+  DeviceCertificate c;
+  c.device_id = TextField(j, "device_id");
+  c.public_key = HexField(j, "public_key", kKeyBytes);
+  c.role = TextField(j, "role");
+  c.name = TextField(j, "name");
+  c.signature = HexField(j, "signature", crypto_sign_BYTES);
+  if (!IsHexId(c.device_id) || c.public_key.empty() ||
+      RoleByte(c.role) == 0 || c.signature.empty() ||
+      !CheckOrgName(c.name).ok() || !j.contains("issued_at") ||
+      !j["issued_at"].is_number_integer() ||
+      j["issued_at"].get<int64_t>() < 0) {
+    return InvalidArgumentError("a malformed device certificate");
+  }
+  c.issued_at = j["issued_at"].get<int64_t>();
+  return c;
+}
+
 nlohmann::json OrgPublicJson(const OrgIdentity& org,
                              const std::vector<DeviceCertificate>& certs) {
   nlohmann::json devices = nlohmann::json::array();
-  for (const DeviceCertificate& c : certs) {
-    devices.push_back({{"device_id", c.device_id},
-                       {"public_key", ToHex(c.public_key)},
-                       {"role", c.role},
-                       {"name", c.name},
-                       {"issued_at", c.issued_at},
-                       {"signature", ToHex(c.signature)}});
-  }
+  for (const DeviceCertificate& c : certs) devices.push_back(CertificateJson(c));
   return {{"format", "palabre.org/1"},
           {"org_id", org.org_id},
           {"name", org.name},
@@ -285,6 +331,263 @@ nlohmann::json OrgPublicJson(const OrgIdentity& org,
           {"signing_key", ToHex(org.signing_key)},
           {"encryption_key", ToHex(org.encryption_key)},
           {"devices", devices}};
+}
+
+StatusOr<OrgPublic> ParseOrgPublicJson(const nlohmann::json& j) {
+  if (TextField(j, "format") != "palabre.org/1") {
+    return InvalidArgumentError("not a palabre.org/1 document");
+  }
+  OrgPublic out;
+  out.org.org_id = TextField(j, "org_id");
+  out.org.name = TextField(j, "name");
+  out.org.server = TextField(j, "server");
+  out.org.signing_key = HexField(j, "signing_key", kKeyBytes);
+  out.org.encryption_key = HexField(j, "encryption_key", kKeyBytes);
+  if (out.org.signing_key.empty() || out.org.encryption_key.empty() ||
+      out.org.org_id != OrgIdFor(out.org.signing_key) ||
+      !CheckOrgName(out.org.name).ok() ||
+      !CheckServerUrl(out.org.server).ok()) {
+    return InvalidArgumentError(
+        "the organisation's name, server, id or keys are malformed");
+  }
+  if (!j.contains("devices") || !j["devices"].is_array()) {
+    return InvalidArgumentError("the document lists no devices");
+  }
+  for (const nlohmann::json& d : j["devices"]) {
+    PALABRE_ASSIGN_OR_RETURN(DeviceCertificate cert, ParseCertificateJson(d));
+    cert.org_id = out.org.org_id;
+    PALABRE_RETURN_IF_ERROR(VerifyCertificate(cert, out.org.signing_key));
+    out.devices.push_back(std::move(cert));
+  }
+  return out;
+}
+
+StatusOr<OrgSecrets> LoadOrgSecrets(Database& db) {
+  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT signing_secret, encryption_secret FROM organisation "
+                 "WHERE id = 1 AND signing_secret IS NOT NULL AND "
+                 "encryption_secret IS NOT NULL"));
+  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    return FailedPreconditionError(
+        "this vault holds only the organisation's public identity; a "
+        "coordinator's vault (the one that ran org init) is needed");
+  }
+  std::string signing = stmt.ColumnText(0);
+  std::string encryption = stmt.ColumnText(1);
+  OrgSecrets out;
+  out.signing.device_id = org.org_id;
+  out.signing.public_key = org.signing_key;
+  out.signing.secret_key = SecureBuffer::CopyOf(signing);
+  out.encryption_key = org.encryption_key;
+  out.encryption_secret = SecureBuffer::CopyOf(encryption);
+  sodium_memzero(signing.data(), signing.size());
+  sodium_memzero(encryption.data(), encryption.size());
+  if (out.signing.secret_key.size() != crypto_sign_SECRETKEYBYTES ||
+      out.encryption_secret.size() != crypto_box_SECRETKEYBYTES) {
+    return DataLossError("the organisation's secret keys are malformed");
+  }
+  return out;
+}
+
+Status JoinOrganisation(Database& db, const OrgIdentity& org) {
+  if (org.org_id != OrgIdFor(org.signing_key) ||
+      org.encryption_key.size() != kKeyBytes) {
+    return InvalidArgumentError("a malformed organisation identity");
+  }
+  PALABRE_RETURN_IF_ERROR(CheckOrgName(org.name));
+  PALABRE_RETURN_IF_ERROR(CheckServerUrl(org.server));
+  return db.Transaction([&]() -> Status {
+    StatusOr<OrgIdentity> held = LoadOrgIdentity(db);
+    if (held.ok()) {
+      if (held->org_id == org.org_id) return Status::Ok();
+      return AlreadyExistsError("this vault belongs to another organisation (" +
+                                held->name + ")");
+    }
+    if (held.status().code() != StatusCode::kNotFound) return held.status();
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Prepare("INSERT INTO organisation(id, org_id, name, server, "
+                   "signing_key, encryption_key, created_at) "
+                   "VALUES (1, ?1, ?2, ?3, ?4, ?5, "
+                   "CAST(strftime('%s', 'now') AS INTEGER) * 1000)"));
+    PALABRE_RETURN_IF_ERROR(insert.BindText(1, org.org_id));
+    PALABRE_RETURN_IF_ERROR(insert.BindText(2, org.name));
+    PALABRE_RETURN_IF_ERROR(insert.BindText(3, org.server));
+    PALABRE_RETURN_IF_ERROR(insert.BindBlob(4, org.signing_key));
+    PALABRE_RETURN_IF_ERROR(insert.BindBlob(5, org.encryption_key));
+    return insert.Run();
+  });
+}
+
+namespace {
+
+Status InsertCertificate(Database& db, const DeviceCertificate& cert,
+                         int64_t revoked_at) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT OR REPLACE INTO device_certificates(device_id, "
+                 "org_id, public_key, role, name, issued_at, signature, "
+                 "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, cert.device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(2, cert.org_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, cert.public_key));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(4, cert.role));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(5, cert.name));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(6, cert.issued_at));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(7, cert.signature));
+  if (revoked_at > 0) {
+    PALABRE_RETURN_IF_ERROR(stmt.BindInt(8, revoked_at));
+  } else {
+    PALABRE_RETURN_IF_ERROR(stmt.BindNull(8));
+  }
+  return stmt.Run();
+}
+
+}  // namespace
+
+StatusOr<DeviceCertificate> IssueCertificate(Database& db,
+                                             std::string_view public_key,
+                                             std::string_view role,
+                                             std::string_view name,
+                                             int64_t now_ms) {
+  PALABRE_RETURN_IF_ERROR(CheckOrgName(name));
+  PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(db));
+  DeviceCertificate cert;
+  cert.org_id = secrets.signing.device_id;
+  cert.device_id = DeviceIdFor(public_key);
+  cert.public_key = std::string(public_key);
+  cert.role = std::string(role);
+  cert.name = std::string(name);
+  cert.issued_at = now_ms;
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           CertificateBytes(cert, secrets.signing.public_key));
+  cert.signature = Sign(secrets.signing, bytes);
+  PALABRE_RETURN_IF_ERROR(InsertCertificate(db, cert, 0));
+  return cert;
+}
+
+Status StoreCertificate(Database& db, const DeviceCertificate& cert,
+                        int64_t revoked_at) {
+  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
+  DeviceCertificate c = cert;
+  c.org_id = org.org_id;
+  PALABRE_RETURN_IF_ERROR(VerifyCertificate(c, org.signing_key));
+  return InsertCertificate(db, c, revoked_at);
+}
+
+StatusOr<std::vector<std::pair<std::string, int64_t>>> LoadRevocations(
+    Database& db) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT device_id, revoked_at FROM device_certificates "
+                 "WHERE revoked_at IS NOT NULL ORDER BY device_id"));
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (true) {
+    PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.emplace_back(stmt.ColumnText(0), stmt.ColumnInt(1));
+  }
+}
+
+StatusOr<std::string> RevocationBytes(const Revocation& r,
+                                      std::string_view org_signing_key) {
+  if (!IsHexId(r.device_id) || org_signing_key.size() != kKeyBytes ||
+      r.revoked_at < 0) {
+    return InvalidArgumentError("a malformed revocation");
+  }
+  std::string out(kRevokeDomain, sizeof kRevokeDomain);
+  out += org_signing_key;
+  out += FromHex(r.device_id);
+  PutU64(out, static_cast<uint64_t>(r.revoked_at));
+  return out;
+}
+
+StatusOr<Revocation> IssueRevocation(Database& db, std::string_view device_id,
+                                     int64_t now_ms) {
+  PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(db));
+  Revocation r;
+  r.device_id = std::string(device_id);
+  r.revoked_at = now_ms;
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           RevocationBytes(r, secrets.signing.public_key));
+  r.signature = Sign(secrets.signing, bytes);
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("UPDATE device_certificates SET revoked_at = "
+                 "coalesce(revoked_at, ?2) WHERE device_id = ?1"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, now_ms));
+  PALABRE_RETURN_IF_ERROR(stmt.Run());
+  PALABRE_ASSIGN_OR_RETURN(int64_t changed, db.QueryInt("SELECT changes()"));
+  if (changed == 0) {
+    return NotFoundError("this vault holds no certificate for device " +
+                         std::string(device_id));
+  }
+  return r;
+}
+
+Status VerifyRevocation(const Revocation& r,
+                        std::string_view org_signing_key) {
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           RevocationBytes(r, org_signing_key));
+  if (!VerifySignature(org_signing_key, bytes, r.signature)) {
+    return PermissionDeniedError(
+        "the revocation is not signed by this organisation");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> InviteGrantBytes(const InviteGrant& g,
+                                       std::string_view org_signing_key) {
+  const uint8_t role = RoleByte(g.role);
+  if (role == 0 || !IsHexId(g.invite_id) ||
+      org_signing_key.size() != kKeyBytes || g.name.size() > 255 ||
+      g.expires_at < 0) {
+    return InvalidArgumentError("a malformed invitation");
+  }
+  std::string out(kInviteDomain, sizeof kInviteDomain);
+  out += org_signing_key;
+  out += FromHex(g.invite_id);
+  out += static_cast<char>(role);
+  PutU64(out, static_cast<uint64_t>(g.expires_at));
+  out += static_cast<char>(g.name.size());
+  out += g.name;
+  return out;
+}
+
+StatusOr<InviteGrant> IssueInviteGrant(Database& db, std::string_view name,
+                                       std::string_view role, int64_t now_ms,
+                                       int64_t valid_ms) {
+  PALABRE_RETURN_IF_ERROR(CheckOrgName(name).WithContext("--name"));
+  if (RoleByte(role) == 0) {
+    return InvalidArgumentError("--role: facilitator or coordinator");
+  }
+  PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(db));
+  InviteGrant g;
+  g.invite_id = NewRecordId();
+  g.name = std::string(name);
+  g.role = std::string(role);
+  g.expires_at = now_ms + valid_ms;
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           InviteGrantBytes(g, secrets.signing.public_key));
+  g.signature = Sign(secrets.signing, bytes);
+  PALABRE_RETURN_IF_ERROR(StoreInvitation(
+      db, Invitation{g.invite_id, g.name, g.role, now_ms, g.expires_at}));
+  return g;
+}
+
+Status VerifyInviteGrant(const InviteGrant& g,
+                         std::string_view org_signing_key) {
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           InviteGrantBytes(g, org_signing_key));
+  if (!VerifySignature(org_signing_key, bytes, g.signature)) {
+    return PermissionDeniedError(
+        "the invitation is not signed by this organisation");
+  }
+  return Status::Ok();
 }
 
 }  // namespace palabre

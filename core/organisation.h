@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/device_key.h"
+#include "core/secure_buffer.h"
 #include "platform/status.h"
 
 namespace palabre {
@@ -93,6 +95,100 @@ StatusOr<std::vector<DeviceCertificate>> LoadCertificates(Database& db);
 // secret.
 nlohmann::json OrgPublicJson(const OrgIdentity& org,
                              const std::vector<DeviceCertificate>& certs);
+
+// The certificate as JSON (a member of "devices" above) and back; the
+// parse treats its input as hostile (kInvalidArgument) and does not check
+// the signature.
+nlohmann::json CertificateJson(const DeviceCertificate& cert);
+StatusOr<DeviceCertificate> ParseCertificateJson(const nlohmann::json& json);
+
+// Reads a palabre.org/1 document (what `palabre serve --org` is given):
+// the identity, and its certificates, each checked against the
+// organisation's key. kInvalidArgument for anything malformed;
+// kPermissionDenied for a certificate the organisation did not sign.
+struct OrgPublic {
+  OrgIdentity org;
+  std::vector<DeviceCertificate> devices;
+};
+StatusOr<OrgPublic> ParseOrgPublicJson(const nlohmann::json& json);
+
+// A coordinator's organisation keys: the signing key as a DeviceKey
+// (device_id is the org id) and the X25519 encryption secret.
+struct OrgSecrets {
+  DeviceKey signing;
+  std::string encryption_key;      // public, 32 bytes
+  SecureBuffer encryption_secret;  // 32 bytes
+};
+// kFailedPrecondition if this vault holds only the public identity (a
+// facilitator's); kNotFound if it belongs to no organisation.
+StatusOr<OrgSecrets> LoadOrgSecrets(Database& db);
+
+// Records the public identity of the organisation this (a facilitator's)
+// vault joins. OK if it already belongs to that very organisation;
+// kAlreadyExists if to another.
+Status JoinOrganisation(Database& db, const OrgIdentity& org);
+
+// Signs a certificate for a device with the organisation's key and keeps
+// it in the vault. kFailedPrecondition without the organisation's secret
+// key; kInvalidArgument for a bad role, name or key.
+StatusOr<DeviceCertificate> IssueCertificate(Database& db,
+                                             std::string_view public_key,
+                                             std::string_view role,
+                                             std::string_view name,
+                                             int64_t now_ms);
+
+// Keeps a certificate (checked against the organisation's key first:
+// kPermissionDenied otherwise), replacing the one held for that device.
+// `revoked_at` 0 means not revoked.
+Status StoreCertificate(Database& db, const DeviceCertificate& cert,
+                        int64_t revoked_at);
+
+// Revocation times by device id (devices not revoked are absent).
+StatusOr<std::vector<std::pair<std::string, int64_t>>> LoadRevocations(
+    Database& db);
+
+// The organisation's word that a device is revoked from `revoked_at`
+// (unix ms): what `org revoke` uploads and the server checks.
+struct Revocation {
+  std::string device_id;  // 32 hex
+  int64_t revoked_at = 0;
+  std::string signature;  // the organisation's, 64 bytes
+};
+// The bytes signed: "palabre.revoke/1" 0x00, the organisation's signing
+// key (32), device id (16), revoked_at (u64).
+StatusOr<std::string> RevocationBytes(const Revocation& revocation,
+                                      std::string_view org_signing_key);
+// Signs a revocation and marks the device revoked in this vault.
+// kFailedPrecondition without the secret key; kNotFound for a device the
+// vault holds no certificate for.
+StatusOr<Revocation> IssueRevocation(Database& db, std::string_view device_id,
+                                     int64_t now_ms);
+// kPermissionDenied unless the organisation signed it.
+Status VerifyRevocation(const Revocation& revocation,
+                        std::string_view org_signing_key);
+
+// What an invitation says (`org invite`): its id, the device's name and
+// role, when it expires; signed by the organisation so that the server can
+// check an enrolment without any coordinator online.
+struct InviteGrant {
+  std::string invite_id;  // 32 hex
+  std::string name;
+  std::string role;
+  int64_t expires_at = 0;  // unix ms
+  std::string signature;   // the organisation's, 64 bytes
+};
+// "palabre.invite/1" 0x00, the organisation's signing key (32), invite id
+// (16), role (u8: 1 facilitator, 2 coordinator), expires_at (u64), name
+// length (u8) and name.
+StatusOr<std::string> InviteGrantBytes(const InviteGrant& grant,
+                                       std::string_view org_signing_key);
+// Signs a new grant for `name` and `role`, valid `valid_ms` from `now_ms`,
+// and keeps the invitation in the vault. Errors as IssueCertificate.
+StatusOr<InviteGrant> IssueInviteGrant(Database& db, std::string_view name,
+                                       std::string_view role, int64_t now_ms,
+                                       int64_t valid_ms);
+Status VerifyInviteGrant(const InviteGrant& grant,
+                         std::string_view org_signing_key);
 
 }  // namespace palabre
 

@@ -12,6 +12,8 @@
 #include "core/entry_seal.h"
 #include "core/projection.h"
 #include "core/projection_schema.h"
+#include "core/receipt.h"
+#include "core/sync_state.h"
 
 namespace palabre {
 namespace {
@@ -93,6 +95,11 @@ Status CheckChains(Database& db, VerifyReport& report) {
       redacted.insert(stmt.ColumnText(0));
     }
   }
+  // This vault's own device: its entries are never hollow here.
+  PALABRE_ASSIGN_OR_RETURN(
+      std::string own_device,
+      db.QueryText("SELECT coalesce(max(device_id), '') FROM device_keys "
+                   "WHERE secret_key IS NOT NULL"));
   std::string device;
   std::string public_key;
   int64_t expected_seq = 0;
@@ -133,6 +140,13 @@ Status CheckChains(Database& db, VerifyReport& report) {
       if (!ParentMatches(e)) {
         return Broken(e, "its parent link does not match its body");
       }
+    } else if (e.record_id.empty() && e.op.empty() && e.dek.empty()) {
+      // Hollow: redacted by its author before it left that device; the
+      // header, ciphertext hash and signature are all there is.
+      if (e.device_id == own_device) {
+        return Broken(e, "an entry of this device has no record");
+      }
+      ++report.hollow;
     } else if (e.op == kOpRedact || redacted.count(e.record_id) == 0) {
       return Broken(e, "body missing without a redaction");
     }
@@ -182,11 +196,36 @@ Status DropTemp(Database& db) {
       "DROP TABLE IF EXISTS temp.redacted;");
 }
 
+// Every receipt the partner server signed names an entry this vault holds,
+// with that entry's hash, under the server key pinned at the first contact.
+Status CheckReceipts(Database& db, VerifyReport& report) {
+  PALABRE_ASSIGN_OR_RETURN(std::vector<Receipt> receipts, LoadReceipts(db));
+  if (receipts.empty()) return Status::Ok();
+  PALABRE_ASSIGN_OR_RETURN(std::string server_key,
+                           GetSyncValue(db, kSyncServerKey));
+  for (const Receipt& r : receipts) {
+    const std::string name =
+        "receipt for device " + r.device_id.substr(0, 8) + " seq " +
+        std::to_string(r.seq);
+    if (!VerifyReceipt(r, server_key).ok()) {
+      return DataLossError(name + ": not signed by the server's key");
+    }
+    PALABRE_ASSIGN_OR_RETURN(std::optional<Entry> entry,
+                             LoadEntry(db, r.device_id, r.seq));
+    if (!entry.has_value() || entry->hash != r.entry_hash) {
+      return DataLossError(name + ": names an entry this vault does not hold");
+    }
+    ++report.receipts;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<VerifyReport> VerifyRecords(Database& db) {
   VerifyReport report;
   PALABRE_RETURN_IF_ERROR(CheckChains(db, report));
+  PALABRE_RETURN_IF_ERROR(CheckReceipts(db, report));
   PALABRE_RETURN_IF_ERROR(DropTemp(db));
   Status status = RebuildAndCompare(db);
   PALABRE_RETURN_IF_ERROR(DropTemp(db));

@@ -6,7 +6,9 @@
 // erased body only where a redact entry covers the record), then rebuilds
 // every projection from the log in the temp schema and compares it with the
 // stored tables, the full-text index included (by its vocabulary: each
-// term's document and occurrence counts).
+// term's document and occurrence counts). Every receipt of the partner
+// server must carry the server's signature (the key pinned at the first
+// contact) and name an entry the vault holds, with its hash.
 //
 // Status: OK with the counts; kDataLoss naming the first broken entry by
 // device and sequence number ("device 3f2a9c1e seq 12: signature does not
@@ -29,6 +31,8 @@ struct VerifyReport {
   int64_t commitments = 0;
   int64_t follow_ups = 0;
   int64_t redacted = 0;  // records redacted
+  int64_t hollow = 0;    // entries their author redacted before they left
+  int64_t receipts = 0;  // the partner server's receipts, each checked
 };
 
 StatusOr<VerifyReport> VerifyRecords(Database& db);

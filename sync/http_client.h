@@ -1,0 +1,69 @@
+// The sync client's HTTP transport: one request at a time to the partner
+// server, on a link that may be 2G, a captive portal, or gone.
+//
+// Every request has an overall deadline (cpp-httplib 0.11 has only per-read
+// and per-write timeouts, so a trickling link would never time out): the
+// upload is fed in small pieces and the download watched by the progress
+// callback, and either stops the request once the deadline passes. An
+// answer without the `Palabre-Protocol` header is not the server's (a
+// captive portal's 200, a proxy's error page) and is reported as the link
+// failing, never as success. SIGPIPE is ignored in this process (a client
+// alone does not get cpp-httplib's server doing it).
+#ifndef PALABRE_SYNC_HTTP_CLIENT_H_
+#define PALABRE_SYNC_HTTP_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "platform/status.h"
+
+namespace palabre::sync {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+};
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+class HttpClient {
+ public:
+  // `base_url` as checked by CheckServerUrl (scheme, host, optional port;
+  // a path prefix is kept). kInvalidArgument if it cannot be parsed;
+  // kFailedPrecondition for https:// (TLS with a pinned key is not built
+  // yet: the server runs on loopback HTTP for now).
+  static StatusOr<std::unique_ptr<HttpClient>> Create(
+      const std::string& base_url);
+  ~HttpClient();
+
+  // Sends one request; `target` is the path (and query) under the base
+  // URL. OK with the reply if a palabre server answered (any HTTP status);
+  // kUnavailable naming what failed if the connection failed, the
+  // deadline passed, or the answer lacks the protocol header.
+  StatusOr<HttpReply> Send(std::string_view method, const std::string& target,
+                           const HttpHeaders& headers, const std::string& body,
+                           int64_t deadline_ms);
+
+  // Bytes sent and received so far (request and response bodies plus an
+  // estimate of the headers), for the benchmark and the progress line.
+  int64_t bytes_sent() const { return bytes_sent_; }
+  int64_t bytes_received() const { return bytes_received_; }
+  int64_t requests() const { return requests_; }
+
+ private:
+  HttpClient() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string prefix_;  // the base URL's path, without a trailing '/'
+  int64_t bytes_sent_ = 0;
+  int64_t bytes_received_ = 0;
+  int64_t requests_ = 0;
+};
+
+}  // namespace palabre::sync
+
+#endif  // PALABRE_SYNC_HTTP_CLIENT_H_

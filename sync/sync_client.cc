@@ -1,0 +1,740 @@
+// The sync client (sync/sync_client.h).
+#include "sync/sync_client.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "core/byte_order.h"
+#include "core/database.h"
+#include "core/device_key.h"
+#include "core/entry_import.h"
+#include "core/entry_log.h"
+#include "core/receipt.h"
+#include "core/sync_state.h"
+#include "platform/clock.h"
+#include "sync/envelope.h"
+#include "sync/protocol.h"
+
+namespace palabre::sync {
+namespace {
+
+using nlohmann::json;
+
+std::string Short(std::string_view id) { return std::string(id.substr(0, 8)); }
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A refusal from the server, as a Status: kUnavailable when retrying may
+// help (the server failed), the server's own code and message otherwise.
+Status ReplyError(const HttpReply& reply) {
+  const json j = json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+  std::string code = "http_" + std::to_string(reply.status);
+  std::string message = "the server refused the request";
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    const json& e = j["error"];
+    if (e.contains("code") && e["code"].is_string()) {
+      code = e["code"].get<std::string>();
+    }
+    if (e.contains("message") && e["message"].is_string()) {
+      message = e["message"].get<std::string>();
+    }
+  }
+  const std::string text = code + ": " + message;
+  if (reply.status >= 500) return UnavailableError("the server failed: " + text);
+  if (reply.status == 413) return ResourceExhaustedError(text);
+  if (code == "stale_counter") return Status(StatusCode::kAlreadyExists, text);
+  if (reply.status == 401 || reply.status == 403) {
+    return PermissionDeniedError(text);
+  }
+  return FailedPreconditionError(text);
+}
+
+// Talks to the server as this vault's device.
+class Session {
+ public:
+  Session(Database& db, HttpClient& http, const SyncOptions& options)
+      : db_(db), http_(http), options_(options) {}
+
+  Status Load() {
+    PALABRE_ASSIGN_OR_RETURN(key_, LoadDeviceKey(db_));
+    PALABRE_ASSIGN_OR_RETURN(org_, LoadOrgIdentity(db_));
+    PALABRE_ASSIGN_OR_RETURN(counter_, GetSyncInt(db_, kSyncCounter));
+    return Status::Ok();
+  }
+
+  // Unsigned hello: checks the organisation and pins the server's receipt
+  // key at the first contact.
+  Status Hello() {
+    PALABRE_ASSIGN_OR_RETURN(HttpReply reply, Send("GET", "/v1/hello", ""));
+    if (reply.status != 200) return ReplyError(reply);
+    const json j = json::parse(reply.body, nullptr, false);
+    if (!j.is_object() || !j.contains("org_id") || !j["org_id"].is_string() ||
+        !j.contains("server_key") || !j["server_key"].is_string()) {
+      return UnavailableError("the server's hello is malformed");
+    }
+    if (j["org_id"].get<std::string>() != org_.org_id) {
+      return PermissionDeniedError(
+          "the server at " + org_.server +
+          " serves another organisation; check the server URL");
+    }
+    const std::string key = FromHex(j["server_key"].get<std::string>());
+    if (key.size() != kPublicKeyBytes) {
+      return UnavailableError("the server's key is malformed");
+    }
+    if (j.contains("max_body") && j["max_body"].is_number_unsigned()) {
+      max_body_ = std::min<std::size_t>(j["max_body"].get<std::size_t>(),
+                                        kMaxRequestBytes);
+    }
+    PALABRE_ASSIGN_OR_RETURN(std::string pinned,
+                             GetSyncValue(db_, kSyncServerKey));
+    if (pinned.empty()) {
+      PALABRE_RETURN_IF_ERROR(SetSyncValue(db_, kSyncServerKey, key));
+    } else if (pinned != key) {
+      return PermissionDeniedError(
+          "the server's receipt key is not the one this vault met first: "
+          "another server answers at " +
+          org_.server + " (nothing was sent)");
+    }
+    server_key_ = key;
+    return Status::Ok();
+  }
+
+  // A signed request; a stale counter (another copy of this vault, a
+  // crash before the counter was kept) is corrected once.
+  StatusOr<HttpReply> Call(const std::string& method, const std::string& target,
+                           const std::string& body) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      ++counter_;
+      const std::string sig = Sign(
+          key_, RequestSigningBytes(org_.org_id, method, target, body,
+                                    static_cast<uint64_t>(counter_)));
+      HttpHeaders headers = {{kDeviceHeader, key_.device_id},
+                             {kCounterHeader, std::to_string(counter_)},
+                             {kSignatureHeader, ToHex(sig)}};
+      PALABRE_ASSIGN_OR_RETURN(HttpReply reply,
+                               Send(method, target, body, headers));
+      if (reply.status == 200) return reply;
+      Status error = ReplyError(reply);
+      const std::string marker = "last counter ";
+      const std::size_t at = error.message().rfind(marker);
+      if (error.code() == StatusCode::kAlreadyExists &&
+          error.message().rfind("stale_counter", 0) == 0 &&
+          at != std::string::npos) {
+        counter_ = std::max<int64_t>(
+            counter_, std::atoll(error.message().c_str() + at + marker.size()));
+        continue;
+      }
+      return error;
+    }
+    return PermissionDeniedError(
+        "the server keeps refusing this device's request counter");
+  }
+
+  Status SaveCounter() { return SetSyncInt(db_, kSyncCounter, counter_); }
+
+  StatusOr<HttpReply> Send(const std::string& method, const std::string& target,
+                           const std::string& body,
+                           const HttpHeaders& headers = {}) {
+    return http_.Send(method, target, headers, body,
+                      options_.request_deadline_ms);
+  }
+
+  Database& db() { return db_; }
+  const DeviceKey& key() const { return key_; }
+  const OrgIdentity& org() const { return org_; }
+  const std::string& server_key() const { return server_key_; }
+  std::size_t max_body() const { return max_body_; }
+
+ private:
+  Database& db_;
+  HttpClient& http_;
+  const SyncOptions& options_;
+  DeviceKey key_;
+  OrgIdentity org_;
+  int64_t counter_ = 0;
+  std::string server_key_;
+  std::size_t max_body_ = kMaxRequestBytes;
+};
+
+// Retries `attempt` while it fails with kUnavailable, with exponential
+// backoff and full jitter, until options.max_wait_ms is spent.
+Status WithRetries(const SyncOptions& options, SyncProgress* progress,
+                   const std::function<Status()>& attempt) {
+  const int64_t end = SteadyMillis() + options.max_wait_ms;
+  int64_t backoff = 250;
+  while (true) {
+    if (progress != nullptr) ++progress->attempts;
+    Status status = attempt();
+    if (status.code() != StatusCode::kUnavailable) return status;
+    const int64_t left = end - SteadyMillis();
+    if (left <= 0) return status;
+    const int64_t wait = std::min<int64_t>(
+        left, backoff / 2 + static_cast<int64_t>(randombytes_uniform(
+                                static_cast<uint32_t>(backoff / 2 + 1))));
+    if (progress != nullptr && options.progress) {
+      progress->stage = "waiting";
+      options.progress(*progress);
+    }
+    if (options.sleep) {
+      options.sleep(wait);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    }
+    backoff = std::min<int64_t>(backoff * 2, 8000);
+  }
+}
+
+json GrantJson(const InviteGrant& g) {
+  return {{"invite_id", g.invite_id},
+          {"name", g.name},
+          {"role", g.role},
+          {"expires_at", g.expires_at},
+          {"signature", ToHex(g.signature)}};
+}
+
+// ---- push ----------------------------------------------------------------
+
+class Pusher {
+ public:
+  Pusher(Session& s, const SyncOptions& o, SyncProgress& p, SyncResult& r)
+      : s_(s), options_(o), progress_(p), result_(r) {}
+
+  // Pushes until the server holds this device's whole chain, or a
+  // refusal stops it (recorded in the result).
+  Status Run(std::size_t* batch_bytes) {
+    PALABRE_ASSIGN_OR_RETURN(HttpReply reply, s_.Call("GET", "/v1/device", ""));
+    const json state = json::parse(reply.body, nullptr, false);
+    if (!state.is_object() || !state.contains("head_seq") ||
+        !state["head_seq"].is_number_integer() || !state.contains("role") ||
+        !state["role"].is_string() || !state.contains("head_hash") ||
+        !state["head_hash"].is_string()) {
+      return UnavailableError("the server's answer is malformed");
+    }
+    role_ = state["role"].get<std::string>();
+    if (state.contains("status") && state["status"] == "pending") {
+      return PermissionDeniedError(
+          "approval_pending: this device is enrolled but awaits a "
+          "coordinator's approval (palabre org approve on a coordinator's "
+          "vault); nothing was sent");
+    }
+    int64_t acked = state["head_seq"].get<int64_t>();
+    const std::string acked_hash =
+        FromHex(state["head_hash"].get<std::string>());
+    const std::string& me = s_.key().device_id;
+    PALABRE_ASSIGN_OR_RETURN(ChainHead local, LoadChainHead(s_.db(), me));
+    if (acked > local.seq) {
+      return FailedPreconditionError(
+          "the server holds " + std::to_string(acked) +
+          " entries of this device but this vault only " +
+          std::to_string(local.seq) +
+          ": this vault is an older copy (a restored backup?). Nothing was "
+          "sent. Enrol a fresh vault instead of writing in this one");
+    }
+    if (acked > 0) {
+      PALABRE_ASSIGN_OR_RETURN(std::optional<Entry> held,
+                               LoadEntry(s_.db(), me, acked));
+      if (!held.has_value() || held->hash != acked_hash) {
+        result_.rejected.push_back(
+            {me, acked, "fork",
+             "the server holds a different entry at this place: this "
+             "vault's chain forked from the one the server has"});
+        return Status::Ok();
+      }
+    }
+    progress_.to_push = progress_.pushed + (local.seq - acked);
+    const std::vector<std::string> recipients = {s_.org().encryption_key};
+    while (acked < local.seq) {
+      progress_.stage = "pushing";
+      if (options_.progress) options_.progress(progress_);
+      // One batch: entries after `acked` up to about batch_bytes.
+      std::vector<std::string> envelopes;
+      std::vector<std::string> hashes;
+      std::size_t bytes = kBatchHeaderBytes;
+      Status built = ForEachDeviceEntry(
+          s_.db(), me, acked, [&](const Entry& e) -> StatusOr<bool> {
+            PALABRE_ASSIGN_OR_RETURN(Envelope env,
+                                     EnvelopeForEntry(e, recipients));
+            std::string encoded = EncodeEnvelope(env);
+            if (!envelopes.empty() &&
+                bytes + encoded.size() + kBatchItemOverhead > *batch_bytes) {
+              return false;
+            }
+            bytes += encoded.size() + kBatchItemOverhead;
+            envelopes.push_back(std::move(encoded));
+            hashes.push_back(e.hash);
+            return bytes < *batch_bytes;
+          });
+      PALABRE_RETURN_IF_ERROR(built);
+      if (envelopes.empty()) break;
+      if (bytes > s_.max_body()) {
+        result_.rejected.push_back(
+            {me, acked + 1, "too_large",
+             "this entry is larger than the server takes (" +
+                 std::to_string(s_.max_body() >> 20) + " MiB)"});
+        return Status::Ok();
+      }
+      StatusOr<HttpReply> sent =
+          s_.Call("POST", "/v1/push", EncodeBatch(envelopes));
+      if (!sent.ok()) {
+        if (sent.status().code() == StatusCode::kUnavailable) {
+          *batch_bytes = std::max<std::size_t>(*batch_bytes / 4, 4096);
+        }
+        return sent.status();
+      }
+      PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(sent->body));
+      // Each receipt must be the server's, for the next entry of ours.
+      std::vector<Receipt> good;
+      for (std::size_t i = 0; i < push.receipts.size(); ++i) {
+        const Receipt& r = push.receipts[i];
+        if (i >= hashes.size() || r.device_id != me ||
+            r.seq != acked + 1 + static_cast<int64_t>(i) ||
+            r.entry_hash != hashes[i] ||
+            !VerifyReceipt(r, s_.server_key()).ok()) {
+          return PermissionDeniedError(
+              "the server's receipt for seq " + std::to_string(r.seq) +
+              " does not verify: it is not the entry this vault sent, or "
+              "not signed by the server's key");
+        }
+        good.push_back(r);
+      }
+      PALABRE_RETURN_IF_ERROR(s_.db().Transaction([&]() -> Status {
+        PALABRE_RETURN_IF_ERROR(StoreReceipts(s_.db(), good));
+        return s_.SaveCounter();
+      }));
+      acked += static_cast<int64_t>(good.size());
+      progress_.pushed += static_cast<int64_t>(good.size());
+      result_.pushed += static_cast<int64_t>(good.size());
+      if (!push.refused_code.empty()) {
+        result_.rejected.push_back({push.refused_device, push.refused_seq,
+                                    push.refused_code, push.refused_message});
+        return Status::Ok();
+      }
+      if (good.empty()) {
+        return UnavailableError("the server acknowledged nothing");
+      }
+      *batch_bytes = std::min<std::size_t>(*batch_bytes * 2,
+                                           s_.max_body() - (64 << 10));
+    }
+    return Status::Ok();
+  }
+
+  const std::string& role() const { return role_; }
+
+ private:
+  Session& s_;
+  const SyncOptions& options_;
+  SyncProgress& progress_;
+  SyncResult& result_;
+  std::string role_;
+};
+
+// ---- pull ----------------------------------------------------------------
+
+// The certificates the server has, checked against the organisation's key
+// and kept, with revocations. Answers device id -> public key.
+StatusOr<std::map<std::string, std::string>> RefreshCertificates(Session& s) {
+  PALABRE_ASSIGN_OR_RETURN(HttpReply reply, s.Call("GET", "/v1/devices", ""));
+  const json j = json::parse(reply.body, nullptr, false);
+  if (!j.is_object() || !j.contains("devices") || !j["devices"].is_array()) {
+    return UnavailableError("the server's device list is malformed");
+  }
+  std::map<std::string, std::string> keys;
+  PALABRE_RETURN_IF_ERROR(s.db().Transaction([&]() -> Status {
+    for (const json& d : j["devices"]) {
+      if (!d.is_object() || !d.contains("certificate")) continue;
+      StatusOr<DeviceCertificate> cert =
+          ParseCertificateJson(d["certificate"]);
+      if (!cert.ok()) continue;
+      int64_t revoked_at = 0;
+      if (d.contains("revocation") && d["revocation"].is_object()) {
+        Revocation r;
+        r.device_id = cert->device_id;
+        const json& rj = d["revocation"];
+        if (rj.contains("revoked_at") && rj["revoked_at"].is_number_integer()) {
+          r.revoked_at = rj["revoked_at"].get<int64_t>();
+        }
+        if (rj.contains("signature") && rj["signature"].is_string()) {
+          r.signature = FromHex(rj["signature"].get<std::string>());
+        }
+        if (VerifyRevocation(r, s.org().signing_key).ok()) {
+          revoked_at = r.revoked_at;
+        }
+      }
+      // A certificate the organisation did not sign is not kept (the
+      // server cannot make a device trusted).
+      if (!StoreCertificate(s.db(), *cert, revoked_at).ok()) continue;
+      keys[cert->device_id] = cert->public_key;
+    }
+    return Status::Ok();
+  }));
+  return keys;
+}
+
+Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
+            SyncResult& result) {
+  PALABRE_ASSIGN_OR_RETURN(auto keys, RefreshCertificates(s));
+  PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(s.db()));
+  RecipientKey me_recipient;
+  me_recipient.public_key = secrets.encryption_key;
+  me_recipient.secret_key =
+      std::string(secrets.encryption_secret.chars(),
+                  secrets.encryption_secret.size());
+  PALABRE_ASSIGN_OR_RETURN(int64_t cursor, GetSyncInt(s.db(), kSyncPullCursor));
+  // The cursor is kept before the first entry that could not be imported,
+  // so that it is fetched (and reported) again next time, not skipped.
+  std::set<std::string> failed;  // devices whose chain stopped here
+  int64_t hold = -1;             // the cursor to keep, once something failed
+  while (true) {
+    progress.stage = "pulling";
+    if (options.progress) options.progress(progress);
+    PALABRE_ASSIGN_OR_RETURN(
+        HttpReply reply,
+        s.Call("GET",
+               "/v1/pull?after=" + std::to_string(cursor) + "&max=" +
+                   std::to_string(1 << 20),
+               ""));
+    PALABRE_ASSIGN_OR_RETURN(PullPage page, DecodePullPage(reply.body));
+    int64_t added = 0;
+    Status imported = RunImport(s.db(), [&](EntryImporter& importer) -> Status {
+      added = 0;
+      for (const PulledEnvelope& item : page.items) {
+        auto reject = [&](const std::string& device, int64_t seq,
+                          const char* code, const std::string& message) {
+          if (device.empty() || failed.insert(device).second) {
+            result.rejected.push_back({device, seq, code, message});
+          }
+          if (hold < 0) hold = item.cursor - 1;
+        };
+        StatusOr<Envelope> env = DecodeEnvelope(item.envelope);
+        if (!env.ok()) {
+          reject("", 0, "malformed",
+                 "an envelope on the server is damaged: " +
+                     env.status().message());
+          continue;
+        }
+        if (env->device_id == s.key().device_id) continue;  // our own
+        if (failed.count(env->device_id) > 0) continue;
+        const std::string name = "device " + Short(env->device_id) + " seq " +
+                                 std::to_string(env->seq);
+        auto key = keys.find(env->device_id);
+        if (key == keys.end()) {
+          reject(env->device_id, env->seq, "unknown_device",
+                 name + ": no certificate of the organisation for it");
+          continue;
+        }
+        if (!VerifyEnvelope(*env, key->second).ok()) {
+          reject(env->device_id, env->seq, "bad_signature",
+                 name + ": altered on the server or on the way (its "
+                        "signature does not verify); not imported");
+          continue;
+        }
+        Entry e;
+        if (env->hollow) {
+          e.device_id = env->device_id;
+          e.seq = env->seq;
+          e.prev_hash = env->prev_hash;
+          e.hlc = env->hlc;
+          e.ciphertext_hash = env->ciphertext_hash;
+        } else {
+          StatusOr<Entry> opened = OpenEnvelope(*env, me_recipient);
+          if (!opened.ok()) {
+            reject(env->device_id, env->seq, "unreadable",
+                   name + ": " + opened.status().message());
+            continue;
+          }
+          e = std::move(*opened);
+        }
+        e.signature = env->signature;
+        StatusOr<ImportResult> r = importer.Add(e, key->second);
+        if (!r.ok()) {
+          const char* code =
+              r.status().code() == StatusCode::kAlreadyExists ? "fork"
+              : r.status().code() == StatusCode::kFailedPrecondition
+                  ? "out_of_order"
+                  : "rejected";
+          reject(env->device_id, env->seq, code, r.status().message());
+          continue;
+        }
+        if (*r == ImportResult::kAdded) ++added;
+      }
+      PALABRE_RETURN_IF_ERROR(SetSyncInt(s.db(), kSyncPullCursor,
+                                         hold >= 0 ? hold : page.next_cursor));
+      return s.SaveCounter();
+    });
+    PALABRE_RETURN_IF_ERROR(imported);
+    progress.pulled += added;
+    result.pulled += added;
+    cursor = page.next_cursor;
+    if (!page.more) break;
+  }
+  sodium_memzero(me_recipient.secret_key.data(),
+                 me_recipient.secret_key.size());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
+               SyncResult* result) {
+  SyncProgress progress;
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  std::size_t batch_bytes = options.initial_batch_bytes;
+  Status status = WithRetries(options, &progress, [&]() -> Status {
+    progress.stage = "connecting";
+    if (options.progress) options.progress(progress);
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    Pusher pusher(session, options, progress, *result);
+    PALABRE_RETURN_IF_ERROR(pusher.Run(&batch_bytes));
+    if (pusher.role() == kRoleCoordinator) {
+      PALABRE_RETURN_IF_ERROR(Pull(session, options, progress, *result));
+    }
+    return session.SaveCounter();
+  });
+  // A retried exchange may meet the same refusal twice: report it once.
+  std::set<std::tuple<std::string, int64_t, std::string>> seen;
+  std::vector<Rejection> unique;
+  for (Rejection& r : result->rejected) {
+    if (seen.insert({r.device_id, r.seq, r.code}).second) {
+      unique.push_back(std::move(r));
+    }
+  }
+  result->rejected = std::move(unique);
+  result->attempts = progress.attempts;
+  result->requests = http.requests();
+  result->bytes_sent = http.bytes_sent();
+  result->bytes_received = http.bytes_received();
+  // Keep the counter whatever happened, so the next run starts above it.
+  session.SaveCounter().IgnoreError();
+  return status;
+}
+
+StatusOr<std::string> EnrollDevice(Database& db, HttpClient& http,
+                                   const InviteCode& code,
+                                   const SyncOptions& options) {
+  PALABRE_RETURN_IF_ERROR(JoinOrganisation(db, code.org));
+  PALABRE_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
+    if (!code.tls_pin.empty()) {
+      PALABRE_RETURN_IF_ERROR(SetSyncValue(db, kSyncTlsPin, code.tls_pin));
+    }
+    if (!code.server_key.empty()) {
+      PALABRE_ASSIGN_OR_RETURN(std::string held,
+                               GetSyncValue(db, kSyncServerKey));
+      if (held.empty()) {
+        PALABRE_RETURN_IF_ERROR(
+            SetSyncValue(db, kSyncServerKey, code.server_key));
+      }
+    }
+    return Status::Ok();
+  }));
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  const std::string body =
+      json{{"grant", GrantJson(code.grant)},
+           {"public_key", ToHex(session.key().public_key)}}
+          .dump();
+  std::string state;
+  PALABRE_RETURN_IF_ERROR(WithRetries(options, nullptr, [&]() -> Status {
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    PALABRE_ASSIGN_OR_RETURN(HttpReply reply,
+                             session.Call("POST", "/v1/enroll", body));
+    const json j = json::parse(reply.body, nullptr, false);
+    if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) {
+      return UnavailableError("the server's answer is malformed");
+    }
+    state = j["status"].get<std::string>();
+    return session.SaveCounter();
+  }));
+  return state;
+}
+
+namespace {
+
+StatusOr<std::vector<ServerDevice>> FetchDevicesOnce(Session& s) {
+  PALABRE_ASSIGN_OR_RETURN(HttpReply reply, s.Call("GET", "/v1/devices", ""));
+  const json j = json::parse(reply.body, nullptr, false);
+  if (!j.is_object() || !j.contains("devices") || !j["devices"].is_array()) {
+    return UnavailableError("the server's device list is malformed");
+  }
+  std::vector<ServerDevice> out;
+  for (const json& d : j["devices"]) {
+    if (!d.is_object()) continue;
+    auto text = [&](const char* key) {
+      return d.contains(key) && d[key].is_string() ? d[key].get<std::string>()
+                                                   : std::string();
+    };
+    ServerDevice dev;
+    dev.device_id = text("device_id");
+    dev.name = text("name");
+    dev.role = text("role");
+    dev.status = text("status");
+    dev.public_key = FromHex(text("public_key"));
+    if (d.contains("head_seq") && d["head_seq"].is_number_integer()) {
+      dev.head_seq = d["head_seq"].get<int64_t>();
+    }
+    if (d.contains("grant") && d["grant"].is_object()) {
+      const json& g = d["grant"];
+      auto gtext = [&](const char* key) {
+        return g.contains(key) && g[key].is_string()
+                   ? g[key].get<std::string>()
+                   : std::string();
+      };
+      dev.grant.invite_id = gtext("invite_id");
+      dev.grant.name = gtext("name");
+      dev.grant.role = gtext("role");
+      dev.grant.signature = FromHex(gtext("signature"));
+      if (g.contains("expires_at") && g["expires_at"].is_number_integer()) {
+        dev.grant.expires_at = g["expires_at"].get<int64_t>();
+      }
+    }
+    if (d.contains("revocation") && d["revocation"].is_object() &&
+        d["revocation"].contains("revoked_at") &&
+        d["revocation"]["revoked_at"].is_number_integer()) {
+      dev.revoked_at = d["revocation"]["revoked_at"].get<int64_t>();
+    }
+    if (!IsHexId(dev.device_id)) continue;
+    out.push_back(std::move(dev));
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::vector<ServerDevice>> FetchDevices(Database& db,
+                                                 HttpClient& http,
+                                                 const SyncOptions& options) {
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  std::vector<ServerDevice> out;
+  PALABRE_RETURN_IF_ERROR(WithRetries(options, nullptr, [&]() -> Status {
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    PALABRE_ASSIGN_OR_RETURN(out, FetchDevicesOnce(session));
+    return session.SaveCounter();
+  }));
+  return out;
+}
+
+StatusOr<std::vector<ServerDevice>> ApproveDevices(
+    Database& db, HttpClient& http, const std::string& device_prefix,
+    const SyncOptions& options) {
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  // Checked before anything is asked of the server.
+  PALABRE_RETURN_IF_ERROR(LoadOrgSecrets(db).status());
+  std::vector<ServerDevice> approved;
+  PALABRE_RETURN_IF_ERROR(WithRetries(options, nullptr, [&]() -> Status {
+    approved.clear();
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    PALABRE_ASSIGN_OR_RETURN(std::vector<ServerDevice> devices,
+                             FetchDevicesOnce(session));
+    json certs = json::array();
+    PALABRE_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
+      for (const ServerDevice& d : devices) {
+        if (d.status != "pending") continue;
+        if (!device_prefix.empty() &&
+            d.device_id.rfind(device_prefix, 0) != 0) {
+          continue;
+        }
+        // The server cannot invent a device: its grant must be one the
+        // organisation signed, for the key it enrolled.
+        if (!VerifyInviteGrant(d.grant, session.org().signing_key).ok() ||
+            DeviceIdFor(d.public_key) != d.device_id) {
+          continue;
+        }
+        PALABRE_ASSIGN_OR_RETURN(
+            DeviceCertificate cert,
+            IssueCertificate(db, d.public_key, d.grant.role, d.grant.name,
+                             NowUnixMillis()));
+        certs.push_back(CertificateJson(cert));
+        approved.push_back(d);
+      }
+      return Status::Ok();
+    }));
+    if (approved.empty()) {
+      return NotFoundError(
+          device_prefix.empty()
+              ? "no device awaits approval"
+              : "no pending device's id starts with " + device_prefix);
+    }
+    PALABRE_RETURN_IF_ERROR(
+        session
+            .Call("POST", "/v1/certificates",
+                  json{{"certificates", certs}}.dump())
+            .status());
+    return session.SaveCounter();
+  }));
+  return approved;
+}
+
+StatusOr<ServerDevice> RevokeDevice(Database& db, HttpClient& http,
+                                    const std::string& device_prefix,
+                                    const SyncOptions& options) {
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  PALABRE_RETURN_IF_ERROR(LoadOrgSecrets(db).status());
+  ServerDevice target;
+  PALABRE_RETURN_IF_ERROR(WithRetries(options, nullptr, [&]() -> Status {
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    PALABRE_ASSIGN_OR_RETURN(std::vector<ServerDevice> devices,
+                             FetchDevicesOnce(session));
+    std::vector<ServerDevice> matches;
+    for (const ServerDevice& d : devices) {
+      if (d.device_id.rfind(device_prefix, 0) == 0) matches.push_back(d);
+    }
+    if (matches.empty()) {
+      return NotFoundError("the server knows no device whose id starts with " +
+                           device_prefix);
+    }
+    if (matches.size() > 1) {
+      return InvalidArgumentError("several devices' ids start with " +
+                                  device_prefix + "; give more of the id");
+    }
+    target = matches.front();
+    if (target.device_id == session.key().device_id) {
+      return InvalidArgumentError(
+          "this is this vault's own device; revoke it from another "
+          "coordinator's vault");
+    }
+    Revocation r;
+    PALABRE_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
+      // A device approved elsewhere: keep its certificate first.
+      StatusOr<Revocation> issued =
+          IssueRevocation(db, target.device_id, NowUnixMillis());
+      if (issued.status().code() == StatusCode::kNotFound) {
+        PALABRE_ASSIGN_OR_RETURN(
+            DeviceCertificate cert,
+            IssueCertificate(db, target.public_key, target.role, target.name,
+                             NowUnixMillis()));
+        (void)cert;
+        issued = IssueRevocation(db, target.device_id,
+                                 NowUnixMillis());
+      }
+      PALABRE_ASSIGN_OR_RETURN(r, std::move(issued));
+      return Status::Ok();
+    }));
+    target.revoked_at = r.revoked_at;
+    PALABRE_RETURN_IF_ERROR(
+        session
+            .Call("POST", "/v1/revoke",
+                  json{{"device_id", r.device_id},
+                       {"revoked_at", r.revoked_at},
+                       {"signature", ToHex(r.signature)}}
+                      .dump())
+            .status());
+    return session.SaveCounter();
+  }));
+  return target;
+}
+
+}  // namespace palabre::sync
