@@ -110,6 +110,12 @@ Status RunList(Context& ctx, ListOptions o) {
     json list = json::array();
     for (const SessionSummary& s : sessions) {
       PALABRE_ASSIGN_OR_RETURN(json session, open.store->SessionJson(s.id));
+      if (!s.device_name.empty()) {
+        session["device"] = {{"id", s.device_id}, {"name", s.device_name}};
+        if (s.device_revoked_at > 0) {
+          session["device"]["revoked_at"] = s.device_revoked_at;
+        }
+      }
       list.push_back(std::move(session));
     }
     PALABRE_RETURN_IF_ERROR(open.vault->Lock());

@@ -25,13 +25,20 @@ Status RunVerify(Context& ctx) {
                {"sessions", r.sessions},
                {"commitments", r.commitments},
                {"follow_ups", r.follow_ups},
-               {"redacted", r.redacted}});
+               {"redacted", r.redacted},
+               {"hollow", r.hollow},
+               {"receipts", r.receipts}});
   } else {
     std::cout << "ok: " << r.entries << " entries from " << r.devices
               << " device" << (r.devices == 1 ? "" : "s") << " verified; "
               << r.sessions << " sessions, " << r.commitments
               << " commitments, " << r.follow_ups << " follow-ups, "
-              << r.redacted << " records redacted\n";
+              << r.redacted << " records redacted";
+    if (r.hollow > 0) std::cout << ", " << r.hollow << " entries hollow";
+    if (r.receipts > 0) {
+      std::cout << "; " << r.receipts << " server receipts checked";
+    }
+    std::cout << "\n";
   }
   return FlushStdout();
 }

@@ -58,6 +58,12 @@ std::string SessionLine(const SessionSummary& s) {
   for (std::size_t i = s.kind.size(); i < 28; ++i) out << ' ';
   out << "  " << PlaceText(s.country, s.region, s.commune) << "  "
       << OneLine(s.title) << "  (" << s.open_commitments << " open)";
+  // In an organisation's vault: the device the session came from.
+  if (!s.device_name.empty()) {
+    out << "  [" << OneLine(s.device_name);
+    if (s.device_revoked_at > 0) out << ", device revoked";
+    out << "]";
+  }
   return out.str();
 }
 

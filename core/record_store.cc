@@ -457,7 +457,10 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
       "SELECT s.id, s.kind, s.title, s.started_at, s.day, s.country, "
       "s.region, s.commune, s.participants, (SELECT count(*) FROM "
       "commitments c WHERE c.session_id = s.id AND c.status IN ('open', "
-      "'in_progress', 'blocked')) FROM sessions s WHERE s.num IN (" +
+      "'in_progress', 'blocked')), s.device_id, "
+      "coalesce(d.name, ''), coalesce(d.revoked_at, 0) FROM sessions s "
+      "LEFT JOIN device_certificates d ON d.device_id = s.device_id "
+      "WHERE s.num IN (" +
       page + ") ORDER BY s.day DESC, s.start_utc DESC, s.num";
   PALABRE_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(sql));
   PALABRE_RETURN_IF_ERROR(where.Bind(stmt));
@@ -476,6 +479,9 @@ StatusOr<std::vector<SessionSummary>> RecordStore::ListSessions(
     s.commune = stmt.ColumnText(7);
     s.participants = stmt.ColumnInt(8);
     s.open_commitments = stmt.ColumnInt(9);
+    s.device_id = stmt.ColumnText(10);
+    s.device_name = stmt.ColumnText(11);
+    s.device_revoked_at = stmt.ColumnInt(12);
     out.push_back(std::move(s));
   }
   return out;

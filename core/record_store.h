@@ -54,6 +54,12 @@ struct SessionSummary {
   std::string commune;
   int64_t participants = 0;
   int64_t open_commitments = 0;  // open, in_progress or blocked
+  // The device whose entry holds the current version, and what the
+  // organisation's certificate calls it ("" without a certificate: a vault
+  // outside any organisation); revoked_at 0 unless it was revoked.
+  std::string device_id;
+  std::string device_name;
+  int64_t device_revoked_at = 0;
 };
 
 struct SessionFilter {

@@ -60,6 +60,16 @@ Status StoreReceipts(Database& db, const std::vector<Receipt>& receipts) {
   return Status::Ok();
 }
 
+StatusOr<int64_t> LastReceiptSeq(Database& db, std::string_view device_id) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT coalesce(max(seq), 0) FROM receipts "
+                 "WHERE device_id = ?"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, device_id));
+  PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
 StatusOr<std::vector<Receipt>> LoadReceipts(Database& db) {
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,

@@ -44,6 +44,8 @@ Status SetSyncInt(Database& db, std::string_view key, int64_t value);
 
 // Stores receipts; one already held for the same (device, seq) is kept.
 Status StoreReceipts(Database& db, const std::vector<Receipt>& receipts);
+// The highest seq of `device_id` this vault holds a receipt for (0: none).
+StatusOr<int64_t> LastReceiptSeq(Database& db, std::string_view device_id);
 // Every receipt held, by device and seq.
 StatusOr<std::vector<Receipt>> LoadReceipts(Database& db);
 

@@ -153,6 +153,14 @@ StatusOr<OrgPublic> ReadOrgFile(const std::string& path) {
   return org;
 }
 
+// A non-negative integer query parameter; absent leaves `out` as it is.
+bool IntParam(const httplib::Request& req, const char* key, int64_t* out) {
+  if (!req.has_param(key)) return true;
+  const std::string v = req.get_param_value(key);
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
+  return ec == std::errc() && end == v.data() + v.size() && *out >= 0;
+}
+
 void Route(httplib::Server& svr, ServerStore& store) {
   svr.Get("/v1/hello", [&](const httplib::Request&, httplib::Response& res) {
     SendJson(res, store.Hello());
@@ -169,18 +177,23 @@ void Route(httplib::Server& svr, ServerStore& store) {
     if (!out.ok()) return SendStatus(res, out.status());
     SendJson(res, *out);
   });
+  svr.Get("/v1/receipts", [&](const httplib::Request& req,
+                              httplib::Response& res) {
+    int64_t after = 0;
+    if (!IntParam(req, "after", &after)) {
+      return SendError(res, 400, "malformed", "bad after parameter");
+    }
+    StatusOr<PushReply> reply = store.Receipts(AuthOf(req), after);
+    if (!reply.ok()) return SendStatus(res, reply.status());
+    res.status = 200;
+    res.set_content(EncodePushReply(*reply), kBinaryType);
+  });
   svr.Get("/v1/pull", [&](const httplib::Request& req,
                           httplib::Response& res) {
     int64_t after = 0;
     int64_t max = 1 << 20;
-    for (auto [key, out] : {std::pair{"after", &after}, {"max", &max}}) {
-      if (!req.has_param(key)) continue;
-      const std::string v = req.get_param_value(key);
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
-      if (ec != std::errc() || end != v.data() + v.size() || *out < 0) {
-        return SendError(res, 400, "malformed",
-                         std::string("bad ") + key + " parameter");
-      }
+    if (!IntParam(req, "after", &after) || !IntParam(req, "max", &max)) {
+      return SendError(res, 400, "malformed", "bad after or max parameter");
     }
     max = std::clamp<int64_t>(max, 1024, 4 << 20);
     StatusOr<PullPage> page =

@@ -535,6 +535,29 @@ StatusOr<PushReply> ServerStore::Push(const RequestAuth& auth,
   return reply;
 }
 
+StatusOr<PushReply> ServerStore::Receipts(const RequestAuth& auth,
+                                          int64_t after) {
+  std::lock_guard<std::mutex> lock(mu_);
+  PushReply reply;
+  PALABRE_RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
+    reply = PushReply();
+    PALABRE_ASSIGN_OR_RETURN(Caller caller, Authenticate(auth, "", false));
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db_->Prepare("SELECT receipt FROM envelopes WHERE device_id = ? AND "
+                     "seq > ? ORDER BY seq LIMIT 1000"));
+    PALABRE_RETURN_IF_ERROR(stmt.BindText(1, caller.device_id));
+    PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, after));
+    while (true) {
+      PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return Status::Ok();
+      PALABRE_ASSIGN_OR_RETURN(Receipt r, DecodeReceipt(stmt.ColumnText(0)));
+      reply.receipts.push_back(std::move(r));
+    }
+  }));
+  return reply;
+}
+
 StatusOr<PullPage> ServerStore::Pull(const RequestAuth& auth, int64_t after,
                                      std::size_t max_bytes) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -90,6 +90,10 @@ class ServerStore {
   // POST /v1/push: a batch of envelopes (sync/protocol.h).
   StatusOr<PushReply> Push(const RequestAuth& auth, std::string_view body);
 
+  // GET /v1/receipts?after=SEQ: the receipts of the caller's own entries
+  // after SEQ, at most 1000 (a reply lost on the way is fetched again).
+  StatusOr<PushReply> Receipts(const RequestAuth& auth, int64_t after);
+
   // GET /v1/pull?after=N&max=BYTES (coordinators only): envelopes after
   // cursor N, at least one if any, about `max_bytes` in all.
   StatusOr<PullPage> Pull(const RequestAuth& auth, int64_t after,

@@ -111,7 +111,8 @@ std::vector<std::string> ProjectionSql(Database& db, const std::string& schema,
                          ".sqlite_schema WHERE sql IS NOT NULL AND name NOT "
                          "IN ('vault_meta', 'device_keys', 'log_entries', "
                          "'log_by_hlc', 'log_by_record', 'log_by_parent', "
-                         "'organisation', 'device_certificates') "
+                         "'organisation', 'device_certificates', 'sync_state', "
+                         "'receipts', 'invitations') "
                          "AND name NOT LIKE 'sessions_fts_%' ORDER BY name");
   REQUIRE(stmt.ok());
   while (stmt->Step().value()) {
