@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -95,6 +96,14 @@ RequestAuth AuthOf(const httplib::Request& req) {
   return auth;
 }
 
+void TooLarge(httplib::Response& res) {
+  SendError(res, 413, "too_large",
+            "the request body is over " +
+                std::to_string(kMaxRequestBytes >> 20) +
+                " MiB; send smaller batches");
+  res.set_header("Connection", "close");
+}
+
 // Reads the request body through our own cap, counted after decoding.
 // Returns false with the error answer set if it is too large or broken.
 bool ReadBody(const httplib::Request& req, httplib::Response& res,
@@ -110,11 +119,7 @@ bool ReadBody(const httplib::Request& req, httplib::Response& res,
     return true;
   });
   if (too_large || res.status == 413) {
-    SendError(res, 413, "too_large",
-              "the request body is over " +
-                  std::to_string(kMaxRequestBytes >> 20) +
-                  " MiB; send smaller batches");
-    res.set_header("Connection", "close");
+    TooLarge(res);
     return false;
   }
   if (!ok) {
@@ -272,10 +277,20 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
   svr->set_keep_alive_timeout(5);
   svr->set_keep_alive_max_count(100);
   svr->set_pre_routing_handler(
-      [](const httplib::Request&, httplib::Response&) {
+      [](const httplib::Request& req, httplib::Response& res) {
         t_start = std::chrono::steady_clock::now();
         t_bytes_in = 0;
         t_device.clear();
+        // A body announced over the cap is refused before any of it is
+        // read (cpp-httplib would read and discard it whole first).
+        const std::string length = req.get_header_value("Content-Length");
+        if (!length.empty() &&
+            (length.size() > 12 ||
+             std::strtoull(length.c_str(), nullptr, 10) > kMaxRequestBytes)) {
+          TooLarge(res);
+          res.set_header(kProtocolHeader, kProtocolVersion);
+          return httplib::Server::HandlerResponse::Handled;
+        }
         return httplib::Server::HandlerResponse::Unhandled;
       });
   svr->set_post_routing_handler(
