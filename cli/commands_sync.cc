@@ -9,6 +9,7 @@
 #include "core/organisation.h"
 #include "core/vault.h"
 #include "platform/terminal.h"
+#include "sync/bundle.h"
 #include "sync/http_client.h"
 #include "sync/invite.h"
 #include "sync/sync_client.h"
@@ -18,6 +19,8 @@ namespace {
 
 struct SyncFlags {
   double max_wait_s = 120;
+  std::string to_file;
+  std::string from_file;
 };
 
 // A progress line on stderr when it is a terminal.
@@ -47,37 +50,17 @@ nlohmann::json RejectedJson(const std::vector<sync::Rejection>& rejected) {
   return out;
 }
 
-Status RunSyncCommand(Context& ctx, const SyncFlags& f) {
-  if (!(f.max_wait_s >= 0 && f.max_wait_s <= 86400)) {
-    return InvalidArgumentError("--max-wait: 0 to 86400 seconds");
-  }
-  PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
-  Database& db = open.vault->db();
-  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
-  PALABRE_ASSIGN_OR_RETURN(std::unique_ptr<sync::HttpClient> http,
-                           sync::HttpClient::Create(org.server));
-  sync::SyncOptions options;
-  options.max_wait_ms = static_cast<int64_t>(f.max_wait_s * 1000);
-  options.progress = ProgressLine();
-  sync::SyncResult result;
-  Status status = sync::RunSync(db, *http, options, &result);
-  EndProgressLine();
-  PALABRE_RETURN_IF_ERROR(open.vault->Lock());
-  if (!status.ok()) {
-    return Status(status.code(),
-                  status.message() + " (so far: pushed " +
-                      std::to_string(result.pushed) + ", pulled " +
-                      std::to_string(result.pulled) + " in " +
-                      std::to_string(result.attempts) +
-                      " attempts; run palabre sync again to continue)");
-  }
+// Prints a sync's result (text or JSON); a refusal makes the command fail
+// after the rest went through.
+Status PrintResult(Context& ctx, const sync::SyncResult& result,
+                   const std::string& where) {
   if (ctx.json) {
     PrintJson({{"pushed", result.pushed},
                {"pulled", result.pulled},
                {"rejected", RejectedJson(result.rejected)}});
   } else {
     std::cout << "pushed " << result.pushed << " entries, pulled "
-              << result.pulled << " (" << org.server << ")\n";
+              << result.pulled << " (" << where << ")\n";
     for (const sync::Rejection& r : result.rejected) {
       std::cout << "refused: device " << r.device_id.substr(0, 8) << " seq "
                 << r.seq << " [" << r.code << "] " << OneLine(r.message)
@@ -91,6 +74,91 @@ Status RunSyncCommand(Context& ctx, const SyncFlags& f) {
         " refusal(s): the rest of the sync went through; see above");
   }
   return Status::Ok();
+}
+
+Status IncompleteSync(const Status& status, const sync::SyncResult& result) {
+  return Status(status.code(),
+                status.message() + " (so far: pushed " +
+                    std::to_string(result.pushed) + ", pulled " +
+                    std::to_string(result.pulled) + " in " +
+                    std::to_string(result.attempts) +
+                    " attempts; run palabre sync again to continue)");
+}
+
+Status RunToFile(Context& ctx, const std::string& path) {
+  PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
+  PALABRE_ASSIGN_OR_RETURN(sync::Bundle bundle,
+                           sync::MakeBundle(open.vault->db()));
+  PALABRE_RETURN_IF_ERROR(open.vault->Lock());
+  PALABRE_RETURN_IF_ERROR(WriteOutput(path, sync::EncodeBundle(bundle)));
+  if (ctx.json) {
+    PrintJson({{"written", path}, {"entries", bundle.envelopes.size()}});
+  } else {
+    std::cout << bundle.envelopes.size() << " entries written to " << path
+              << " (encrypted for the organisation; import it with palabre "
+                 "sync --from-file)\n";
+  }
+  return FlushStdout();
+}
+
+Status RunFromFile(Context& ctx, const SyncFlags& f) {
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes,
+                           ReadInputText(f.from_file, sync::kMaxBundleBytes));
+  if (bytes.size() > sync::kMaxBundleBytes) {
+    return InvalidArgumentError(f.from_file + " is over 512 MiB");
+  }
+  PALABRE_ASSIGN_OR_RETURN(sync::Bundle bundle, sync::DecodeBundle(bytes));
+  bytes.clear();
+  PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
+  Database& db = open.vault->db();
+  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
+  sync::SyncResult result;
+  if (LoadOrgSecrets(db).ok()) {
+    // A coordinator's vault opens the envelopes and imports them itself.
+    StatusOr<sync::BundleImport> imported = sync::ImportBundle(db, bundle);
+    PALABRE_RETURN_IF_ERROR(open.vault->Lock());
+    PALABRE_RETURN_IF_ERROR(imported.status());
+    result.pulled = imported->added;
+    result.rejected = imported->rejected;
+    return PrintResult(ctx, result, "from " + f.from_file);
+  }
+  // Any other enrolled device relays them to the server.
+  if (bundle.org_id != org.org_id) {
+    return PermissionDeniedError("this bundle belongs to another organisation");
+  }
+  PALABRE_ASSIGN_OR_RETURN(std::unique_ptr<sync::HttpClient> http,
+                           sync::HttpClient::Create(org.server));
+  sync::SyncOptions options;
+  options.max_wait_ms = static_cast<int64_t>(f.max_wait_s * 1000);
+  options.progress = ProgressLine();
+  Status status =
+      sync::RelayBundle(db, *http, bundle.envelopes, options, &result);
+  EndProgressLine();
+  PALABRE_RETURN_IF_ERROR(open.vault->Lock());
+  if (!status.ok()) return IncompleteSync(status, result);
+  return PrintResult(ctx, result, "relayed to " + org.server);
+}
+
+Status RunSyncCommand(Context& ctx, const SyncFlags& f) {
+  if (!(f.max_wait_s >= 0 && f.max_wait_s <= 86400)) {
+    return InvalidArgumentError("--max-wait: 0 to 86400 seconds");
+  }
+  if (!f.to_file.empty()) return RunToFile(ctx, f.to_file);
+  if (!f.from_file.empty()) return RunFromFile(ctx, f);
+  PALABRE_ASSIGN_OR_RETURN(OpenRecords open, UnlockRecords(ctx));
+  Database& db = open.vault->db();
+  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
+  PALABRE_ASSIGN_OR_RETURN(std::unique_ptr<sync::HttpClient> http,
+                           sync::HttpClient::Create(org.server));
+  sync::SyncOptions options;
+  options.max_wait_ms = static_cast<int64_t>(f.max_wait_s * 1000);
+  options.progress = ProgressLine();
+  sync::SyncResult result;
+  Status status = sync::RunSync(db, *http, options, &result);
+  EndProgressLine();
+  PALABRE_RETURN_IF_ERROR(open.vault->Lock());
+  if (!status.ok()) return IncompleteSync(status, result);
+  return PrintResult(ctx, result, org.server);
 }
 
 Status RunEnroll(Context& ctx, const std::string& code_text) {
@@ -139,6 +207,14 @@ Command AddSyncCommand(CLI::App& parent) {
       "sync", "Push this vault's entries to the partner server, pull others'");
   app->add_option("--max-wait", f->max_wait_s,
                   "Seconds to keep retrying on a failing link (default 120)");
+  CLI::Option* to = app->add_option(
+      "--to-file", f->to_file,
+      "Write every entry of this vault to FILE (encrypted), for a USB stick");
+  CLI::Option* from = app->add_option(
+      "--from-file", f->from_file,
+      "Take the entries of a bundle FILE: imported on a coordinator's "
+      "vault, relayed to the server from any other");
+  to->excludes(from);
   app->footer(CommandFooter(
       "Pushes the entries the server lacks (resuming from what the server\n"
       "says it holds), checks and keeps the server's signed receipts, and on\n"
@@ -148,7 +224,12 @@ Command AddSyncCommand(CLI::App& parent) {
       "to continue. --json prints {\"pushed\", \"pulled\", \"rejected\"}.\n"
       "Entries refused (a fork, an altered envelope, ...) are listed with\n"
       "their device and seq, and the command exits 1 after the rest of the\n"
-      "sync went through.\n"));
+      "sync went through.\n"
+      "Without a network: --to-file FILE writes the vault's entries, still\n"
+      "encrypted for the organisation, and --from-file FILE takes them in\n"
+      "(verified the same way) on a coordinator's vault, or relays them to\n"
+      "the server from any enrolled device. Taking a bundle twice adds\n"
+      "nothing.\n"));
   return Command{app, [f](Context& ctx) { return RunSyncCommand(ctx, *f); }};
 }
 

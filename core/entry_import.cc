@@ -43,7 +43,7 @@ Status RememberDevice(Database& db, const Entry& e,
 
 }  // namespace
 
-StatusOr<ImportResult> EntryImporter::Add(const Entry& in,
+StatusOr<EntryImportResult> EntryImporter::Add(const Entry& in,
                                           std::string_view public_key) {
   if (!IsHexId(in.device_id) || in.seq < 1 ||
       in.prev_hash.size() != kEntryHashBytes ||
@@ -78,7 +78,7 @@ StatusOr<ImportResult> EntryImporter::Add(const Entry& in,
     PALABRE_ASSIGN_OR_RETURN(std::optional<Entry> held,
                              LoadEntry(db_, e.device_id, e.seq));
     if (held.has_value() && held->hash == e.hash) {
-      return ImportResult::kDuplicate;
+      return EntryImportResult::kDuplicate;
     }
     return AlreadyExistsError(Name(e) +
                               ": a different entry holds this place (a fork)");
@@ -98,7 +98,7 @@ StatusOr<ImportResult> EntryImporter::Add(const Entry& in,
     PALABRE_RETURN_IF_ERROR(projection_.Apply(e));
     if (e.op == kOpRedact) redacted_.insert(e.record_id);
   }
-  return ImportResult::kAdded;
+  return EntryImportResult::kAdded;
 }
 
 Status EntryImporter::Finish() {

@@ -30,7 +30,7 @@ namespace palabre {
 
 class Database;
 
-enum class ImportResult {
+enum class EntryImportResult {
   kAdded,      // new: stored and applied
   kDuplicate,  // the vault holds this very entry already
 };
@@ -47,7 +47,7 @@ class EntryImporter {
   //   kAlreadyExists     a fork: another entry at this (device, seq)
   //   kFailedPrecondition the entry does not continue the chain (a gap)
   //   kInvalidArgument   malformed fields
-  StatusOr<ImportResult> Add(const Entry& entry, std::string_view public_key);
+  StatusOr<EntryImportResult> Add(const Entry& entry, std::string_view public_key);
 
   // Brings the search index up to date and erases what imported
   // redactions cover. Call before the transaction commits.

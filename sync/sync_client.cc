@@ -20,6 +20,7 @@
 #include "core/sync_state.h"
 #include "platform/clock.h"
 #include "sync/envelope.h"
+#include "sync/envelope_import.h"
 #include "sync/protocol.h"
 
 namespace palabre::sync {
@@ -27,7 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Short(std::string_view id) { return std::string(id.substr(0, 8)); }
 
 int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -415,18 +415,13 @@ StatusOr<std::map<std::string, std::string>> RefreshCertificates(Session& s) {
 
 Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
             SyncResult& result) {
-  PALABRE_ASSIGN_OR_RETURN(auto keys, RefreshCertificates(s));
-  PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(s.db()));
-  RecipientKey me_recipient;
-  me_recipient.public_key = secrets.encryption_key;
-  me_recipient.secret_key =
-      std::string(secrets.encryption_secret.chars(),
-                  secrets.encryption_secret.size());
+  PALABRE_RETURN_IF_ERROR(RefreshCertificates(s).status());
+  PALABRE_ASSIGN_OR_RETURN(EnvelopeImport envelopes,
+                           EnvelopeImport::Create(s.db(), true));
   PALABRE_ASSIGN_OR_RETURN(int64_t cursor, GetSyncInt(s.db(), kSyncPullCursor));
   // The cursor is kept before the first entry that could not be imported,
   // so that it is fetched (and reported) again next time, not skipped.
-  std::set<std::string> failed;  // devices whose chain stopped here
-  int64_t hold = -1;             // the cursor to keep, once something failed
+  int64_t hold = -1;
   while (true) {
     progress.stage = "pulling";
     if (options.progress) options.progress(progress);
@@ -441,64 +436,12 @@ Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
     Status imported = RunImport(s.db(), [&](EntryImporter& importer) -> Status {
       added = 0;
       for (const PulledEnvelope& item : page.items) {
-        auto reject = [&](const std::string& device, int64_t seq,
-                          const char* code, const std::string& message) {
-          if (device.empty() || failed.insert(device).second) {
-            result.rejected.push_back({device, seq, code, message});
-          }
-          if (hold < 0) hold = item.cursor - 1;
-        };
-        StatusOr<Envelope> env = DecodeEnvelope(item.envelope);
-        if (!env.ok()) {
-          reject("", 0, "malformed",
-                 "an envelope on the server is damaged: " +
-                     env.status().message());
-          continue;
-        }
-        if (env->device_id == s.key().device_id) continue;  // our own
-        if (failed.count(env->device_id) > 0) continue;
-        const std::string name = "device " + Short(env->device_id) + " seq " +
-                                 std::to_string(env->seq);
-        auto key = keys.find(env->device_id);
-        if (key == keys.end()) {
-          reject(env->device_id, env->seq, "unknown_device",
-                 name + ": no certificate of the organisation for it");
-          continue;
-        }
-        if (!VerifyEnvelope(*env, key->second).ok()) {
-          reject(env->device_id, env->seq, "bad_signature",
-                 name + ": altered on the server or on the way (its "
-                        "signature does not verify); not imported");
-          continue;
-        }
-        Entry e;
-        if (env->hollow) {
-          e.device_id = env->device_id;
-          e.seq = env->seq;
-          e.prev_hash = env->prev_hash;
-          e.hlc = env->hlc;
-          e.ciphertext_hash = env->ciphertext_hash;
-        } else {
-          StatusOr<Entry> opened = OpenEnvelope(*env, me_recipient);
-          if (!opened.ok()) {
-            reject(env->device_id, env->seq, "unreadable",
-                   name + ": " + opened.status().message());
-            continue;
-          }
-          e = std::move(*opened);
-        }
-        e.signature = env->signature;
-        StatusOr<ImportResult> r = importer.Add(e, key->second);
-        if (!r.ok()) {
-          const char* code =
-              r.status().code() == StatusCode::kAlreadyExists ? "fork"
-              : r.status().code() == StatusCode::kFailedPrecondition
-                  ? "out_of_order"
-                  : "rejected";
-          reject(env->device_id, env->seq, code, r.status().message());
-          continue;
-        }
-        if (*r == ImportResult::kAdded) ++added;
+        bool refused = false;
+        PALABRE_ASSIGN_OR_RETURN(bool is_new,
+                                 envelopes.Add(importer, item.envelope,
+                                               &refused));
+        if (is_new) ++added;
+        if (refused && hold < 0) hold = item.cursor - 1;
       }
       PALABRE_RETURN_IF_ERROR(SetSyncInt(s.db(), kSyncPullCursor,
                                          hold >= 0 ? hold : page.next_cursor));
@@ -510,8 +453,9 @@ Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
     cursor = page.next_cursor;
     if (!page.more) break;
   }
-  sodium_memzero(me_recipient.secret_key.data(),
-                 me_recipient.secret_key.size());
+  for (const Rejection& r : envelopes.rejections()) {
+    result.rejected.push_back(r);
+  }
   return Status::Ok();
 }
 
@@ -548,6 +492,83 @@ Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
   result->bytes_sent = http.bytes_sent();
   result->bytes_received = http.bytes_received();
   // Keep the counter whatever happened, so the next run starts above it.
+  session.SaveCounter().IgnoreError();
+  return status;
+}
+
+Status RelayBundle(Database& db, HttpClient& http,
+                   const std::vector<std::string>& envelopes,
+                   const SyncOptions& options, SyncResult* result) {
+  // Each device's envelopes, in chain order.
+  std::map<std::string, std::map<int64_t, const std::string*>> by_device;
+  for (const std::string& bytes : envelopes) {
+    StatusOr<Envelope> env = DecodeEnvelope(bytes);
+    if (!env.ok()) {
+      result->rejected.push_back({"", 0, "malformed",
+                                  "a damaged envelope in the bundle: " +
+                                      env.status().message()});
+      continue;
+    }
+    by_device[env->device_id][env->seq] = &bytes;
+  }
+  SyncProgress progress;
+  for (const auto& [device, chain] : by_device) {
+    progress.to_push += static_cast<int64_t>(chain.size());
+  }
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  std::set<std::string> done;  // devices finished or refused
+  std::map<std::string, int64_t> acked_of;  // device -> seq acknowledged
+  Status status = WithRetries(options, &progress, [&]() -> Status {
+    PALABRE_RETURN_IF_ERROR(session.Hello());
+    const std::size_t limit = session.max_body() - (64 << 10);
+    for (const auto& [device, chain] : by_device) {
+      if (done.count(device) > 0) continue;
+      // After a retry, resume after what the server acknowledged.
+      int64_t& acked = acked_of[device];
+      auto it = chain.upper_bound(acked);
+      while (it != chain.end()) {
+        progress.stage = "relaying";
+        if (options.progress) options.progress(progress);
+        std::vector<std::string> batch;
+        std::size_t bytes = kBatchHeaderBytes;
+        while (it != chain.end() &&
+               (batch.empty() ||
+                bytes + it->second->size() + kBatchItemOverhead <= limit)) {
+          bytes += it->second->size() + kBatchItemOverhead;
+          batch.push_back(*it->second);
+          ++it;
+        }
+        PALABRE_ASSIGN_OR_RETURN(
+            HttpReply reply, session.Call("POST", "/v1/push", EncodeBatch(batch)));
+        PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(reply.body));
+        for (const Receipt& r : push.receipts) {
+          if (!VerifyReceipt(r, session.server_key()).ok()) {
+            return PermissionDeniedError(
+                "a receipt is not signed by the server's key");
+          }
+        }
+        for (const Receipt& r : push.receipts) {
+          if (r.device_id != device || r.seq <= acked) continue;
+          acked = r.seq;
+          ++progress.pushed;
+          ++result->pushed;
+        }
+        if (!push.refused_code.empty()) {
+          result->rejected.push_back({push.refused_device, push.refused_seq,
+                                      push.refused_code,
+                                      push.refused_message});
+          break;
+        }
+      }
+      done.insert(device);
+    }
+    return session.SaveCounter();
+  });
+  result->attempts = progress.attempts;
+  result->requests = http.requests();
+  result->bytes_sent = http.bytes_sent();
+  result->bytes_received = http.bytes_received();
   session.SaveCounter().IgnoreError();
   return status;
 }

@@ -24,6 +24,7 @@
 
 #include "core/organisation.h"
 #include "platform/status.h"
+#include "sync/envelope_import.h"
 #include "sync/http_client.h"
 #include "sync/invite.h"
 
@@ -32,13 +33,6 @@ class Database;
 }
 
 namespace palabre::sync {
-
-struct Rejection {
-  std::string device_id;  // 32 hex, or "" if not known
-  int64_t seq = 0;
-  std::string code;  // stable: "fork", "bad_signature", ...
-  std::string message;
-};
 
 struct SyncProgress {
   int64_t pushed = 0;     // entries the server acknowledged, this sync
@@ -81,6 +75,16 @@ struct SyncOptions {
 // `result` is filled in either case.
 Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
                SyncResult* result);
+
+// Relays a bundle's envelopes to the server, as any enrolled device may:
+// each device's envelopes in chain order, in batches; the server takes what
+// it lacks and answers what it holds with the same receipts.
+// `result->pushed` counts the envelopes the server acknowledged;
+// refusals (a device not approved, a fork, ...) are in `result->rejected`
+// and stop only that device. Errors as RunSync.
+Status RelayBundle(Database& db, HttpClient& http,
+                   const std::vector<std::string>& envelopes,
+                   const SyncOptions& options, SyncResult* result);
 
 // Enrols this vault's device with `code` (its organisation must not be
 // another one): records the organisation's public identity and the pins,
