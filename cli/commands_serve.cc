@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/device_key.h"
 #include "platform/signals.h"
 #include "sync/server.h"
 
@@ -48,8 +49,12 @@ Status RunServe(const ServeFlags& f) {
   o.tls_key = f.tls_key;
   PALABRE_RETURN_IF_ERROR(ParseListen(f.listen, &o.host, &o.port));
   PALABRE_RETURN_IF_ERROR(sync::CheckServeOptions(o));
-  o.on_listening = [](const std::string& url) {
+  o.on_listening = [](const std::string& url, const std::string& pin) {
     std::cout << "palabre serve: listening on " << url << std::endl;
+    if (!pin.empty()) {
+      std::cout << "palabre serve: TLS key pin " << ToHex(pin)
+                << " (devices pin it at their first contact)" << std::endl;
+    }
   };
   o.log = [](const std::string& line) { std::clog << line << std::endl; };
   // Before the server's threads start, so that none of them takes the

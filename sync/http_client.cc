@@ -2,6 +2,7 @@
 #include "sync/http_client.h"
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <mutex>
 
 #include "sync/protocol.h"
+#include "sync/tls_pin_internal.h"
 
 namespace palabre::sync {
 namespace {
@@ -26,10 +28,43 @@ void IgnoreSigpipe() {
 
 constexpr std::size_t kUploadPiece = 8 * 1024;
 
+// What the TLS verify callback sees, per client: the pin it must find
+// and what it found.
+struct PinState {
+  std::mutex mu;
+  std::string pin;       // required; "" accepts any key (first contact)
+  std::string seen;      // the server key's pin, last handshake
+  bool mismatch = false;  // the last handshake met another key
+};
+
+int PinIndex() {
+  static const int index =
+      SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// OpenSSL's verify callback: the chain is not judged (no CA is trusted);
+// the server's own certificate must carry the pinned key.
+int VerifyPin(int /*preverify_ok*/, X509_STORE_CTX* store) {
+  if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;
+  SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(
+      store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return 0;
+  auto* state = static_cast<PinState*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), PinIndex()));
+  if (state == nullptr) return 0;
+  const std::string seen = TlsPinOfCert(X509_STORE_CTX_get_current_cert(store));
+  std::lock_guard<std::mutex> lock(state->mu);
+  state->seen = seen;
+  state->mismatch = seen.empty() || (!state->pin.empty() && seen != state->pin);
+  return state->mismatch ? 0 : 1;
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
   std::unique_ptr<httplib::Client> client;
+  PinState pin;
 };
 
 HttpClient::~HttpClient() = default;
@@ -37,16 +72,12 @@ HttpClient::~HttpClient() = default;
 StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     const std::string& base_url) {
   IgnoreSigpipe();
-  const std::string http = "http://";
-  if (base_url.rfind("https://", 0) == 0) {
-    return FailedPreconditionError(
-        "https:// servers are not supported by this build yet (TLS with a "
-        "pinned key comes next); use the server on loopback HTTP");
+  const bool tls = base_url.rfind("https://", 0) == 0;
+  const std::string scheme = tls ? "https://" : "http://";
+  if (base_url.rfind(scheme, 0) != 0) {
+    return InvalidArgumentError("not an http(s):// URL: " + base_url);
   }
-  if (base_url.rfind(http, 0) != 0) {
-    return InvalidArgumentError("not an http:// URL: " + base_url);
-  }
-  const std::size_t host_end = base_url.find('/', http.size());
+  const std::size_t host_end = base_url.find('/', scheme.size());
   const std::string host_port = base_url.substr(
       0, host_end == std::string::npos ? std::string::npos : host_end);
   std::unique_ptr<HttpClient> out(new HttpClient());
@@ -62,7 +93,26 @@ StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     }
   }
   out->impl_->client->set_keep_alive(true);
+  out->tls_ = tls;
+  if (tls) {
+    SSL_CTX* ctx = out->impl_->client->ssl_context();
+    if (ctx == nullptr) return InternalError("TLS is not available");
+    // No certificate authority is trusted: the key is pinned instead.
+    out->impl_->client->enable_server_certificate_verification(false);
+    SSL_CTX_set_ex_data(ctx, PinIndex(), &out->impl_->pin);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, VerifyPin);
+  }
   return out;
+}
+
+void HttpClient::SetTlsPin(const std::string& pin) {
+  std::lock_guard<std::mutex> lock(impl_->pin.mu);
+  impl_->pin.pin = pin;
+}
+
+std::string HttpClient::seen_tls_pin() const {
+  std::lock_guard<std::mutex> lock(impl_->pin.mu);
+  return impl_->pin.seen;
 }
 
 StatusOr<HttpReply> HttpClient::Send(std::string_view method,
@@ -107,6 +157,14 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
         kBinaryType);
   }();
   if (!result) {
+    {
+      std::lock_guard<std::mutex> lock(impl_->pin.mu);
+      if (impl_->pin.mismatch) {
+        return PermissionDeniedError(
+            "the server's TLS key is not the one this vault pinned: another "
+            "machine answers at this address (nothing was sent)");
+      }
+    }
     if (late || left() <= 0) {
       return UnavailableError("no answer from the server within " +
                               std::to_string(deadline_ms / 1000) + " s");

@@ -33,12 +33,19 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 class HttpClient {
  public:
   // `base_url` as checked by CheckServerUrl (scheme, host, optional port;
-  // a path prefix is kept). kInvalidArgument if it cannot be parsed;
-  // kFailedPrecondition for https:// (TLS with a pinned key is not built
-  // yet: the server runs on loopback HTTP for now).
+  // a path prefix is kept). kInvalidArgument if it cannot be parsed.
   static StatusOr<std::unique_ptr<HttpClient>> Create(
       const std::string& base_url);
   ~HttpClient();
+
+  // https only: the server's TLS key must have this pin (sync/tls_pin.h);
+  // "" trusts the key met first (see seen_tls_pin). A connection to a
+  // server with another key fails with kPermissionDenied, nothing sent.
+  void SetTlsPin(const std::string& pin);
+  // The pin of the key the server presented on the last connection ("" on
+  // plain HTTP).
+  std::string seen_tls_pin() const;
+  bool is_tls() const { return tls_; }
 
   // Sends one request; `target` is the path (and query) under the base
   // URL. OK with the reply if a palabre server answered (any HTTP status);
@@ -59,6 +66,7 @@ class HttpClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string prefix_;  // the base URL's path, without a trailing '/'
+  bool tls_ = false;
   int64_t bytes_sent_ = 0;
   int64_t bytes_received_ = 0;
   int64_t requests_ = 0;

@@ -16,6 +16,7 @@
 #include "platform/file_util.h"
 #include "sync/protocol.h"
 #include "sync/server_store.h"
+#include "sync/tls_pin.h"
 
 namespace palabre::sync {
 namespace {
@@ -260,9 +261,11 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
   PALABRE_ASSIGN_OR_RETURN(std::unique_ptr<ServerStore> store,
                            ServerStore::Open(o.data_dir, org, NowUnixMillis));
   std::unique_ptr<httplib::Server> svr;
+  std::string tls_pin;
   if (o.tls_cert.empty()) {
     svr = std::make_unique<httplib::Server>();
   } else {
+    PALABRE_ASSIGN_OR_RETURN(tls_pin, TlsPinOfCertFile(o.tls_cert));
     auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(),
                                                     o.tls_key.c_str());
     if (!tls->is_valid()) {
@@ -341,7 +344,8 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
                                                : bind_host;
   if (o.on_listening) {
     o.on_listening(std::string(o.tls_cert.empty() ? "http" : "https") +
-                   "://" + host_in_url + ":" + std::to_string(port));
+                       "://" + host_in_url + ":" + std::to_string(port),
+                   tls_pin);
   }
   wait_for_stop();
   svr->stop();

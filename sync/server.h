@@ -28,8 +28,10 @@ struct ServeOptions {
   int port = 0;          // 0: any free port
   std::string tls_cert;  // PEM files; both or neither
   std::string tls_key;
-  // Called once listening, with the URL (its port resolved).
-  std::function<void(const std::string& url)> on_listening;
+  // Called once listening, with the URL (its port resolved) and, with TLS,
+  // the pin of its key (sync/tls_pin.h; "" on plain HTTP).
+  std::function<void(const std::string& url, const std::string& tls_pin)>
+      on_listening;
   // Receives each log line (without newline).
   std::function<void(const std::string& line)> log;
 };

@@ -70,6 +70,8 @@ class Session {
     PALABRE_ASSIGN_OR_RETURN(key_, LoadDeviceKey(db_));
     PALABRE_ASSIGN_OR_RETURN(org_, LoadOrgIdentity(db_));
     PALABRE_ASSIGN_OR_RETURN(counter_, GetSyncInt(db_, kSyncCounter));
+    PALABRE_ASSIGN_OR_RETURN(std::string pin, GetSyncValue(db_, kSyncTlsPin));
+    http_.SetTlsPin(pin);
     return Status::Ok();
   }
 
@@ -107,6 +109,17 @@ class Session {
           org_.server + " (nothing was sent)");
     }
     server_key_ = key;
+    // The TLS key met first is pinned from now on (an invitation brings
+    // the pin to a new device before its first contact).
+    if (http_.is_tls()) {
+      PALABRE_ASSIGN_OR_RETURN(std::string pin,
+                               GetSyncValue(db_, kSyncTlsPin));
+      const std::string seen = http_.seen_tls_pin();
+      if (pin.empty() && !seen.empty()) {
+        PALABRE_RETURN_IF_ERROR(SetSyncValue(db_, kSyncTlsPin, seen));
+        http_.SetTlsPin(seen);
+      }
+    }
     return Status::Ok();
   }
 

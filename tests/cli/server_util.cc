@@ -8,7 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 
@@ -17,11 +22,19 @@
 
 namespace palabre::testing {
 
-ServerProcess::ServerProcess(std::string org_file, std::string data_dir)
+ServerProcess::ServerProcess(std::string org_file, std::string data_dir,
+                             std::string tls_cert, std::string tls_key)
     : org_file_(std::move(org_file)),
       data_dir_(std::move(data_dir)),
+      tls_cert_(std::move(tls_cert)),
+      tls_key_(std::move(tls_key)),
       out_path_(data_dir_ + "-stdout"),
       log_path_(data_dir_ + "-stderr") {}
+
+void ServerProcess::SetTls(std::string tls_cert, std::string tls_key) {
+  tls_cert_ = std::move(tls_cert);
+  tls_key_ = std::move(tls_key);
+}
 
 ServerProcess::~ServerProcess() { Stop(SIGKILL); }
 
@@ -45,15 +58,24 @@ bool ServerProcess::Start() {
     dup2(err, 2);
     setsid();
     const std::string bin = PALABRE_BINARY;
-    execl(bin.c_str(), bin.c_str(), "serve", "--org", org_file_.c_str(),
-          "--data", data_dir_.c_str(), "--listen", "127.0.0.1:0",
-          static_cast<char*>(nullptr));
+    if (tls_cert_.empty()) {
+      execl(bin.c_str(), bin.c_str(), "serve", "--org", org_file_.c_str(),
+            "--data", data_dir_.c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+    } else {
+      execl(bin.c_str(), bin.c_str(), "serve", "--org", org_file_.c_str(),
+            "--data", data_dir_.c_str(), "--listen", "127.0.0.1:0",
+            "--tls-cert", tls_cert_.c_str(), "--tls-key", tls_key_.c_str(),
+            static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
   pid_ = pid;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  const std::string marker = "listening on http://127.0.0.1:";
+  const std::string marker = tls_cert_.empty()
+                                 ? "listening on http://127.0.0.1:"
+                                 : "listening on https://127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string out = ReadAll(out_path_);
     const std::size_t at = out.find(marker);
@@ -85,21 +107,28 @@ void ServerProcess::Stop(int signal) {
 
 std::string ServerProcess::Log() const { return ReadAll(log_path_); }
 
-TestOrg::TestOrg(const std::string& root) : root_(root) {
+TestOrg::TestOrg(const std::string& root, bool tls) : root_(root) {
   coord_ = root_ + "/coord";
   proxy_ = std::make_unique<TcpProxy>(1);
   REQUIRE(proxy_->Start().ok());
   InitVault(coord_);
-  const RunResult init =
-      RunRecords(coord_, {"org", "init", "--name", "Réseau test", "--server",
-                          "http://127.0.0.1:" + std::to_string(proxy_->port()),
-                          "--device-name", "bureau de Gao"});
+  const RunResult init = RunRecords(
+      coord_, {"org", "init", "--name", "Réseau test", "--server",
+               std::string(tls ? "https" : "http") + "://127.0.0.1:" +
+                   std::to_string(proxy_->port()),
+               "--device-name", "bureau de Gao"});
   REQUIRE(init.exit_code == 0);
   const RunResult exported = RunRecords(
       coord_, {"org", "export-public", "--output", root_ + "/org.json"});
   REQUIRE(exported.exit_code == 0);
+  std::string cert, key;
+  if (tls) {
+    cert = root_ + "/server-cert.pem";
+    key = root_ + "/server-key.pem";
+    MakeSelfSignedCert(cert, key);
+  }
   server_ = std::make_unique<ServerProcess>(root_ + "/org.json",
-                                            root_ + "/server");
+                                            root_ + "/server", cert, key);
   RestartServer();
 }
 
@@ -128,6 +157,35 @@ std::string TestOrg::AddFacilitator(const std::string& name) {
   INFO(approved.Describe());
   REQUIRE(approved.exit_code == 0);
   return dir;
+}
+
+void MakeSelfSignedCert(const std::string& cert_path,
+                        const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  REQUIRE(key != nullptr);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600L * 24 * 30);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
+  FILE* c = std::fopen(cert_path.c_str(), "wb");
+  FILE* k = std::fopen(key_path.c_str(), "wb");
+  REQUIRE(c != nullptr);
+  REQUIRE(k != nullptr);
+  REQUIRE(PEM_write_X509(c, cert) == 1);
+  REQUIRE(PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr,
+                               nullptr) == 1);
+  std::fclose(c);
+  std::fclose(k);
+  X509_free(cert);
+  EVP_PKEY_free(key);
 }
 
 RunResult SyncVault(const std::string& vault, int max_wait_s) {

@@ -21,7 +21,11 @@ namespace palabre::testing {
 // One `palabre serve --org FILE --data DIR --listen 127.0.0.1:0` process.
 class ServerProcess {
  public:
-  ServerProcess(std::string org_file, std::string data_dir);
+  // With `tls_cert` and `tls_key` (PEM files), the server serves HTTPS.
+  ServerProcess(std::string org_file, std::string data_dir,
+                std::string tls_cert = "", std::string tls_key = "");
+  // Serves HTTPS with another certificate and key from the next Start().
+  void SetTls(std::string tls_cert, std::string tls_key);
   ~ServerProcess();  // SIGKILL if still running
 
   // Starts the server and waits (up to 20 s) for it to print its URL.
@@ -40,6 +44,8 @@ class ServerProcess {
  private:
   std::string org_file_;
   std::string data_dir_;
+  std::string tls_cert_;
+  std::string tls_key_;
   std::string out_path_;
   std::string log_path_;
   pid_t pid_ = -1;
@@ -52,9 +58,10 @@ class ServerProcess {
 class TestOrg {
  public:
   // Creates the coordinator's vault and organisation (server URL: the
-  // proxy), exports the public identity and starts the server. The test
-  // fails (REQUIRE) if any step does.
-  explicit TestOrg(const std::string& root);
+  // proxy), exports the public identity and starts the server (HTTPS with
+  // a new self-signed certificate if `tls`). The test fails (REQUIRE) if
+  // any step does.
+  explicit TestOrg(const std::string& root, bool tls = false);
   ~TestOrg();
 
   // A new facilitator's vault `root`/NAME: init, invited by the
@@ -74,6 +81,11 @@ class TestOrg {
   std::unique_ptr<TcpProxy> proxy_;
   std::unique_ptr<ServerProcess> server_;
 };
+
+// Writes a new self-signed certificate (EC P-256, CN 127.0.0.1) and its key
+// as PEM files.
+void MakeSelfSignedCert(const std::string& cert_path,
+                        const std::string& key_path);
 
 // `palabre sync --json --max-wait S` on a vault; returns the result.
 RunResult SyncVault(const std::string& vault, int max_wait_s = 30);
