@@ -93,6 +93,24 @@ Status RunInvite(Context& ctx, const InviteOptions& o) {
   sync::InviteCode code;
   PALABRE_ASSIGN_OR_RETURN(code.org, LoadOrgIdentity(db));
   PALABRE_ASSIGN_OR_RETURN(code.server_key, GetSyncValue(db, kSyncServerKey));
+  if (code.server_key.empty()) {
+    // Meet the server now if it can be reached, so that the code carries
+    // its keys; otherwise the device trusts the keys it meets first.
+    PALABRE_ASSIGN_OR_RETURN(std::unique_ptr<sync::HttpClient> http,
+                             sync::HttpClient::Create(code.org.server));
+    sync::SyncOptions quick;
+    quick.max_wait_ms = 5000;
+    quick.request_deadline_ms = 5000;
+    Status met = sync::MeetServer(db, *http, quick);
+    if (!met.ok()) {
+      std::cerr << "palabre: note: the server could not be reached ("
+                << OneLine(met.message())
+                << "); the code carries no server key, so the device will "
+                   "trust the key it meets first\n";
+    }
+    PALABRE_ASSIGN_OR_RETURN(code.server_key,
+                             GetSyncValue(db, kSyncServerKey));
+  }
   PALABRE_ASSIGN_OR_RETURN(code.tls_pin, GetSyncValue(db, kSyncTlsPin));
   PALABRE_ASSIGN_OR_RETURN(
       code.grant,

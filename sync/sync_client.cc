@@ -509,6 +509,12 @@ Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
   return status;
 }
 
+Status MeetServer(Database& db, HttpClient& http, const SyncOptions& options) {
+  Session session(db, http, options);
+  PALABRE_RETURN_IF_ERROR(session.Load());
+  return WithRetries(options, nullptr, [&] { return session.Hello(); });
+}
+
 Status RelayBundle(Database& db, HttpClient& http,
                    const std::vector<std::string>& envelopes,
                    const SyncOptions& options, SyncResult* result) {

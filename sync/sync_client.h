@@ -76,6 +76,10 @@ struct SyncOptions {
 Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
                SyncResult* result);
 
+// Meets the server once (its hello) to pin its receipt key and, over TLS,
+// its TLS key, as a first sync would. Errors as RunSync.
+Status MeetServer(Database& db, HttpClient& http, const SyncOptions& options);
+
 // Relays a bundle's envelopes to the server, as any enrolled device may:
 // each device's envelopes in chain order, in batches; the server takes what
 // it lacks and answers what it holds with the same receipts.
