@@ -271,7 +271,8 @@ StatusOr<OrgIdentity> LoadOrgIdentity(Database& db) {
   PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) {
     return NotFoundError(
-        "this vault belongs to no organisation (palabre org init)");
+        "this vault belongs to no organisation (palabre org init on a "
+        "coordinator's vault, palabre enroll CODE on a facilitator's)");
   }
   return OrgIdentity{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2),
                      stmt.ColumnText(3), stmt.ColumnText(4)};

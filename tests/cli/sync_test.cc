@@ -241,6 +241,35 @@ TEST_CASE("the server killed at random moments during pushes loses nothing",
   CHECK(VerifyCounts(org.coordinator())["entries"] == Entries(gao));
 }
 
+TEST_CASE("two syncs of the same vault at once push each entry once",
+          "[sync][e2e]") {
+  TempDir tmp;
+  TestOrg org(tmp.path());
+  const std::string gao = org.AddFacilitator("gao");
+  json batch = json::array();
+  for (int i = 0; i < 30; ++i) {
+    batch.push_back(CanarySession("KANARI-C" + std::to_string(i), 1 + i % 28,
+                                  "Gao"));
+  }
+  AddSessionsFile(gao, batch);
+  // Both start from the same request counter and the same server head:
+  // one's requests are refused as stale and it moves past them; the same
+  // entries pushed twice get the same receipts.
+  RunResult a, b;
+  std::thread first([&] { a = SyncVault(gao, 60); });
+  std::thread second([&] { b = SyncVault(gao, 60); });
+  first.join();
+  second.join();
+  INFO(a.Describe());
+  INFO(b.Describe());
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  CHECK(ServerHeads(org.coordinator())["gao"] == Entries(gao));
+  CHECK(VerifyCounts(gao)["receipts"] == Entries(gao));
+  SyncJson(org.coordinator());
+  CHECK(VerifyCounts(org.coordinator())["entries"] == Entries(gao));
+}
+
 TEST_CASE("an old copy of a vault writing on is refused as a fork, and an "
           "envelope altered on the server is reported, the rest imported",
           "[sync][e2e]") {
