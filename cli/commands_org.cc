@@ -2,6 +2,7 @@
 // organisation a coordinator's vault holds (core/organisation.h) and its
 // devices on the partner server (sync/sync_client.h).
 #include <CLI/CLI.hpp>
+#include <ctime>
 #include <iostream>
 
 #include "cli/command.h"
@@ -216,7 +217,14 @@ Status RunDevices(Context& ctx) {
       std::cout << d.device_id.substr(0, 8) << "  " << d.status << "  "
                 << d.role << "  " << d.head_seq << " entries  \"" << d.name
                 << "\"";
-      if (d.revoked_at > 0) std::cout << "  revoked at " << d.revoked_at;
+      if (d.revoked_at > 0) {
+        const std::time_t t = static_cast<std::time_t>(d.revoked_at / 1000);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char when[32];
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+        std::cout << "  revoked " << when;
+      }
       std::cout << "\n";
     }
   }

@@ -27,6 +27,7 @@ void IgnoreSigpipe() {
 }
 
 constexpr std::size_t kUploadPiece = 8 * 1024;
+constexpr uint64_t kMaxReplyBytes = 64u << 20;
 
 // What the TLS verify callback sees, per client: the pin it must find
 // and what it found.
@@ -137,7 +138,10 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
   bool late = false;
   httplib::Result result = [&] {
     if (method == "GET") {
-      return c.Get(path, h, [&](uint64_t, uint64_t) {
+      return c.Get(path, h, [&](uint64_t current, uint64_t) {
+        // A server never sends more than a page; anything far bigger is
+        // not one and is not read into memory.
+        if (current > kMaxReplyBytes) return false;
         if (left() > 0) return true;
         late = true;
         return false;
