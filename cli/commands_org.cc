@@ -116,7 +116,8 @@ Status RunInvite(Context& ctx, const InviteOptions& o) {
   PALABRE_ASSIGN_OR_RETURN(
       code.grant,
       IssueInviteGrant(db, o.name, o.role, NowUnixMillis(),
-                       static_cast<int64_t>(o.days * 24 * 3600 * 1000)));
+                       static_cast<int64_t>(o.days * 24 * 3600 * 1000),
+                       code.tls_pin, code.server_key));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   const std::string text = sync::EncodeInviteCode(code);
   if (ctx.json) {

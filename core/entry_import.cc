@@ -60,7 +60,16 @@ StatusOr<EntryImportResult> EntryImporter::Add(const Entry& in,
     if (!e.body.has_value() || e.dek.empty()) {
       return InvalidArgumentError(Name(e) + ": neither whole nor hollow");
     }
-    if (!e.packed_body.has_value()) e.packed_body = PackBody(*e.body);
+    // The body applied to the tables must be the one the seal covers.
+    if (!e.packed_body.has_value()) {
+      e.packed_body = PackBody(*e.body);
+    } else {
+      StatusOr<std::string> unpacked = UnpackBody(*e.packed_body);
+      if (!unpacked.ok() || *unpacked != *e.body) {
+        return PermissionDeniedError(Name(e) +
+                                     ": the body is not its stored form");
+      }
+    }
     StatusOr<std::string> ciphertext = SealEntry(e);
     if (!ciphertext.ok()) return ciphertext.status().WithContext(Name(e));
     if (CiphertextHash(*ciphertext) != e.ciphertext_hash) {

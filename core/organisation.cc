@@ -546,9 +546,21 @@ StatusOr<std::string> InviteGrantBytes(const InviteGrant& g,
   const uint8_t role = RoleByte(g.role);
   if (role == 0 || !IsHexId(g.invite_id) ||
       org_signing_key.size() != kKeyBytes || g.name.size() > 255 ||
-      g.expires_at < 0) {
+      g.expires_at < 0 || g.org_name.size() > 0xffff ||
+      g.server.size() > 0xffff || g.encryption_key.size() != kKeyBytes ||
+      (!g.tls_pin.empty() && g.tls_pin.size() != 32) ||
+      (!g.server_key.empty() && g.server_key.size() != kKeyBytes)) {
     return InvalidArgumentError("a malformed invitation");
   }
+  auto put_short = [](std::string& out, std::string_view text) {
+    out += static_cast<char>((text.size() >> 8) & 0xff);
+    out += static_cast<char>(text.size() & 0xff);
+    out += text;
+  };
+  auto put_optional = [](std::string& out, std::string_view key) {
+    out += key.empty() ? '\x00' : '\x01';
+    out += key;
+  };
   std::string out(kInviteDomain, sizeof kInviteDomain);
   out += org_signing_key;
   out += FromHex(g.invite_id);
@@ -556,27 +568,75 @@ StatusOr<std::string> InviteGrantBytes(const InviteGrant& g,
   PutU64(out, static_cast<uint64_t>(g.expires_at));
   out += static_cast<char>(g.name.size());
   out += g.name;
+  put_short(out, g.org_name);
+  put_short(out, g.server);
+  out += g.encryption_key;
+  put_optional(out, g.tls_pin);
+  put_optional(out, g.server_key);
   return out;
 }
 
 StatusOr<InviteGrant> IssueInviteGrant(Database& db, std::string_view name,
                                        std::string_view role, int64_t now_ms,
-                                       int64_t valid_ms) {
+                                       int64_t valid_ms,
+                                       std::string_view tls_pin,
+                                       std::string_view server_key) {
   PALABRE_RETURN_IF_ERROR(CheckOrgName(name).WithContext("--name"));
   if (RoleByte(role) == 0) {
     return InvalidArgumentError("--role: facilitator or coordinator");
   }
   PALABRE_ASSIGN_OR_RETURN(OrgSecrets secrets, LoadOrgSecrets(db));
+  PALABRE_ASSIGN_OR_RETURN(OrgIdentity org, LoadOrgIdentity(db));
   InviteGrant g;
   g.invite_id = NewRecordId();
   g.name = std::string(name);
   g.role = std::string(role);
   g.expires_at = now_ms + valid_ms;
+  g.org_name = org.name;
+  g.server = org.server;
+  g.encryption_key = org.encryption_key;
+  g.tls_pin = std::string(tls_pin);
+  g.server_key = std::string(server_key);
   PALABRE_ASSIGN_OR_RETURN(std::string bytes,
                            InviteGrantBytes(g, secrets.signing.public_key));
   g.signature = Sign(secrets.signing, bytes);
   PALABRE_RETURN_IF_ERROR(StoreInvitation(
       db, Invitation{g.invite_id, g.name, g.role, now_ms, g.expires_at}));
+  return g;
+}
+
+nlohmann::json InviteGrantJson(const InviteGrant& g) {
+  return {{"invite_id", g.invite_id},
+          {"name", g.name},
+          {"role", g.role},
+          {"expires_at", g.expires_at},
+          {"org_name", g.org_name},
+          {"server", g.server},
+          {"encryption_key", ToHex(g.encryption_key)},
+          {"tls_pin", ToHex(g.tls_pin)},
+          {"server_key", ToHex(g.server_key)},
+          {"signature", ToHex(g.signature)}};
+}
+
+StatusOr<InviteGrant> ParseInviteGrantJson(const nlohmann::json& j) {
+  InviteGrant g;
+  g.invite_id = TextField(j, "invite_id");
+  g.name = TextField(j, "name");
+  g.role = TextField(j, "role");
+  g.org_name = TextField(j, "org_name");
+  g.server = TextField(j, "server");
+  g.encryption_key = HexField(j, "encryption_key", kKeyBytes);
+  g.tls_pin = HexField(j, "tls_pin", 32);
+  g.server_key = HexField(j, "server_key", kKeyBytes);
+  g.signature = HexField(j, "signature", crypto_sign_BYTES);
+  if (!IsHexId(g.invite_id) || RoleByte(g.role) == 0 ||
+      g.encryption_key.empty() || g.signature.empty() ||
+      !j.contains("expires_at") || !j["expires_at"].is_number_integer() ||
+      (!TextField(j, "tls_pin").empty() && g.tls_pin.empty()) ||
+      (!TextField(j, "server_key").empty() && g.server_key.empty())) {
+    return InvalidArgumentError("a malformed invitation grant");
+  }
+  g.expires_at = j["expires_at"].get<int64_t>();
   return g;
 }
 

@@ -168,25 +168,44 @@ Status VerifyRevocation(const Revocation& revocation,
                         std::string_view org_signing_key);
 
 // What an invitation says (`org invite`): its id, the device's name and
-// role, when it expires; signed by the organisation so that the server can
-// check an enrolment without any coordinator online.
+// role, when it expires, and everything the invitation code tells the
+// device about its organisation and server (so that no character of the
+// code can be changed, by a typo or on purpose, without the signature
+// failing: a changed encryption key would wrap every entry for someone
+// else); signed by the organisation so that the server can check an
+// enrolment without any coordinator online.
 struct InviteGrant {
   std::string invite_id;  // 32 hex
   std::string name;
   std::string role;
-  int64_t expires_at = 0;  // unix ms
-  std::string signature;   // the organisation's, 64 bytes
+  int64_t expires_at = 0;      // unix ms
+  std::string org_name;        // the organisation's name
+  std::string server;          // the server's URL
+  std::string encryption_key;  // the organisation's X25519 key, 32 bytes
+  std::string tls_pin;         // 32 bytes, or "" if none
+  std::string server_key;      // the server's receipt key, 32 bytes, or ""
+  std::string signature;       // the organisation's, 64 bytes
 };
 // "palabre.invite/1" 0x00, the organisation's signing key (32), invite id
 // (16), role (u8: 1 facilitator, 2 coordinator), expires_at (u64), name
-// length (u8) and name.
+// (u8 length + bytes), organisation name and server URL (u16 length +
+// bytes each), encryption key (32), TLS pin and server key (each a flag
+// byte, then 32 bytes if the flag is 1).
 StatusOr<std::string> InviteGrantBytes(const InviteGrant& grant,
                                        std::string_view org_signing_key);
 // Signs a new grant for `name` and `role`, valid `valid_ms` from `now_ms`,
-// and keeps the invitation in the vault. Errors as IssueCertificate.
+// naming this vault's organisation and `tls_pin` and `server_key` (either
+// may be ""), and keeps the invitation in the vault. Errors as
+// IssueCertificate.
 StatusOr<InviteGrant> IssueInviteGrant(Database& db, std::string_view name,
                                        std::string_view role, int64_t now_ms,
-                                       int64_t valid_ms);
+                                       int64_t valid_ms,
+                                       std::string_view tls_pin,
+                                       std::string_view server_key);
+// The grant as JSON (binary fields in hex) and back; the parse does not
+// check the signature and answers kInvalidArgument for malformed input.
+nlohmann::json InviteGrantJson(const InviteGrant& grant);
+StatusOr<InviteGrant> ParseInviteGrantJson(const nlohmann::json& json);
 Status VerifyInviteGrant(const InviteGrant& grant,
                          std::string_view org_signing_key);
 

@@ -126,10 +126,16 @@ StatusOr<InviteCode> DecodeInviteCode(std::string_view text) {
       !CheckOrgName(c.grant.name).ok()) {
     return bad;
   }
+  // Every field of the code is under the organisation's signature.
+  c.grant.org_name = c.org.name;
+  c.grant.server = c.org.server;
+  c.grant.encryption_key = c.org.encryption_key;
+  c.grant.tls_pin = c.tls_pin;
+  c.grant.server_key = c.server_key;
   if (!VerifyInviteGrant(c.grant, c.org.signing_key).ok()) {
     return InvalidArgumentError(
         "this invitation code is damaged or forged: its organisation did not "
-        "sign it");
+        "sign it as it is (copy the whole code again)");
   }
   return c;
 }

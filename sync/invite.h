@@ -28,6 +28,9 @@ inline constexpr char kInvitePrefix[] = "palabre-invite-1:";
 // Seven days, the default life of an invitation.
 inline constexpr int64_t kDefaultInviteMs = 7LL * 24 * 3600 * 1000;
 
+// The fields of `org`, `tls_pin` and `server_key` are also the grant's
+// (which the organisation signs): EncodeInviteCode writes them from here,
+// DecodeInviteCode fills both and checks the signature over all of them.
 struct InviteCode {
   OrgIdentity org;         // name, server, keys (org_id derived)
   std::string tls_pin;     // 32 bytes, or "" for plain HTTP on loopback

@@ -37,8 +37,7 @@ const Migration kServerMigrations[] = {
      "  issued_at INTEGER,"
      "  cert_signature BLOB,"
      "  invite_id TEXT UNIQUE,"
-     "  grant_expires_at INTEGER,"
-     "  grant_signature BLOB,"
+     "  grant TEXT,"
      "  enrolled_at INTEGER,"
      "  revoked_at INTEGER,"
      "  revocation_signature BLOB,"
@@ -285,20 +284,22 @@ StatusOr<json> ServerStore::Enroll(const RequestAuth& auth,
                                    std::string_view body) {
   PALABRE_ASSIGN_OR_RETURN(json j, ParseJsonBody(body));
   const std::string public_key = FromHex(HexOf(j, "public_key"));
-  const json grant_json = j.contains("grant") ? j["grant"] : json();
-  InviteGrant grant;
-  grant.invite_id = HexOf(grant_json, "invite_id");
-  grant.name = HexOf(grant_json, "name");
-  grant.role = HexOf(grant_json, "role");
-  grant.signature = FromHex(HexOf(grant_json, "signature"));
-  if (grant_json.is_object() && grant_json.contains("expires_at") &&
-      grant_json["expires_at"].is_number_integer()) {
-    grant.expires_at = grant_json["expires_at"].get<int64_t>();
-  }
-  if (public_key.size() != kPublicKeyBytes ||
-      !VerifyInviteGrant(grant, org_.signing_key).ok()) {
+  StatusOr<InviteGrant> parsed =
+      ParseInviteGrantJson(j.contains("grant") ? j["grant"] : json());
+  if (public_key.size() != kPublicKeyBytes || !parsed.ok() ||
+      !VerifyInviteGrant(*parsed, org_.signing_key).ok()) {
     return ServerError(StatusCode::kPermissionDenied, "bad_invitation",
                        "the invitation is not one this organisation signed");
+  }
+  const InviteGrant& grant = *parsed;
+  // The code the device holds must describe this organisation and server:
+  // otherwise its entries would be sealed for a key nobody here holds.
+  if (grant.encryption_key != org_.encryption_key ||
+      grant.org_name != org_.name ||
+      (!grant.server_key.empty() && grant.server_key != key_.public_key)) {
+    return ServerError(StatusCode::kPermissionDenied, "bad_invitation",
+                       "the invitation names another organisation key or "
+                       "another server");
   }
   const std::string device_id = DeviceIdFor(public_key);
   if (auth.device_id != device_id) {
@@ -329,18 +330,16 @@ StatusOr<json> ServerStore::Enroll(const RequestAuth& auth,
       PALABRE_ASSIGN_OR_RETURN(
           Statement insert,
           db_->Prepare("INSERT INTO devices(device_id, public_key, status, "
-                       "role, name, invite_id, grant_expires_at, "
-                       "grant_signature, enrolled_at) "
-                       "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8) "
+                       "role, name, invite_id, grant, enrolled_at) "
+                       "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7) "
                        "ON CONFLICT(device_id) DO NOTHING"));
       PALABRE_RETURN_IF_ERROR(insert.BindText(1, device_id));
       PALABRE_RETURN_IF_ERROR(insert.BindBlob(2, public_key));
       PALABRE_RETURN_IF_ERROR(insert.BindText(3, grant.role));
       PALABRE_RETURN_IF_ERROR(insert.BindText(4, grant.name));
       PALABRE_RETURN_IF_ERROR(insert.BindText(5, grant.invite_id));
-      PALABRE_RETURN_IF_ERROR(insert.BindInt(6, grant.expires_at));
-      PALABRE_RETURN_IF_ERROR(insert.BindBlob(7, grant.signature));
-      PALABRE_RETURN_IF_ERROR(insert.BindInt(8, now_ms_()));
+      PALABRE_RETURN_IF_ERROR(insert.BindText(6, InviteGrantJson(grant).dump()));
+      PALABRE_RETURN_IF_ERROR(insert.BindInt(7, now_ms_()));
       PALABRE_RETURN_IF_ERROR(insert.Run());
       PALABRE_ASSIGN_OR_RETURN(int64_t added, db_->QueryInt("SELECT changes()"));
       if (added == 0) {
@@ -597,8 +596,8 @@ StatusOr<json> ServerStore::Devices(const RequestAuth& auth) {
     PALABRE_ASSIGN_OR_RETURN(
         Statement stmt,
         db_->Prepare("SELECT device_id, public_key, status, role, name, "
-                     "issued_at, cert_signature, invite_id, grant_expires_at, "
-                     "grant_signature, enrolled_at, revoked_at, "
+                     "issued_at, cert_signature, invite_id, grant, "
+                     "enrolled_at, enrolled_at, revoked_at, "
                      "revocation_signature, head_seq FROM devices "
                      "ORDER BY device_id"));
     while (true) {
@@ -618,13 +617,9 @@ StatusOr<json> ServerStore::Devices(const RequestAuth& auth) {
                             {"issued_at", stmt.ColumnInt(5)},
                             {"signature", ToHex(stmt.ColumnText(6))}};
       }
-      if (!stmt.ColumnIsNull(7)) {
-        d["grant"] = {{"invite_id", stmt.ColumnText(7)},
-                      {"name", stmt.ColumnText(4)},
-                      {"role", stmt.ColumnText(3)},
-                      {"expires_at", stmt.ColumnInt(8)},
-                      {"signature", ToHex(stmt.ColumnText(9))}};
-        d["enrolled_at"] = stmt.ColumnInt(10);
+      if (!stmt.ColumnIsNull(8)) {
+        d["grant"] = json::parse(stmt.ColumnText(8), nullptr, false);
+        d["enrolled_at"] = stmt.ColumnInt(9);
       }
       if (!stmt.ColumnIsNull(11)) {
         d["revocation"] = {{"revoked_at", stmt.ColumnInt(11)},
