@@ -11,6 +11,7 @@
 // The bytes a device signs for each request are pinned here, computed by
 // hand from docs/protocol.md with libsodium alone.
 #include "sync/protocol.h"
+#include "tests/sync/keys_util.h"
 
 #include <sodium.h>
 
@@ -46,26 +47,6 @@ const unsigned char* U(const std::string& s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// An Ed25519 key pair (libsodium), as palabre's DeviceKey.
-DeviceKey NewSigningKey() {
-  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
-  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
-  crypto_sign_keypair(reinterpret_cast<unsigned char*>(pk.data()),
-                      reinterpret_cast<unsigned char*>(sk.data()));
-  DeviceKey key;
-  key.device_id = DeviceIdFor(pk);
-  key.public_key = pk;
-  key.secret_key = SecureBuffer::CopyOf(sk);
-  sodium_memzero(sk.data(), sk.size());
-  return key;
-}
-
-std::string SignDetached(const DeviceKey& key, const std::string& message) {
-  std::string sig(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
-                       U(message), message.size(), key.secret_key.data());
-  return sig;
-}
 
 std::string Blake2b256(const std::string& bytes) {
   std::string out(32, '\0');

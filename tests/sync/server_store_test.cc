@@ -32,6 +32,7 @@
 #include "core/receipt.h"
 #include "sync/envelope.h"
 #include "sync/protocol.h"
+#include "tests/sync/keys_util.h"
 #include "tests/common/files_util.h"
 
 namespace palabre::testing {
@@ -46,27 +47,6 @@ using sync::ServerStore;
 constexpr int64_t kStart = 1767225600000;  // 2026-01-01, the server's clock
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 
-// An Ed25519 key pair made with libsodium.
-DeviceKey NewSigningKey() {
-  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
-  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
-  crypto_sign_keypair(reinterpret_cast<unsigned char*>(pk.data()),
-                      reinterpret_cast<unsigned char*>(sk.data()));
-  DeviceKey key;
-  key.device_id = DeviceIdFor(pk);
-  key.public_key = pk;
-  key.secret_key = SecureBuffer::CopyOf(sk);
-  sodium_memzero(sk.data(), sk.size());
-  return key;
-}
-
-std::string SignDetached(const DeviceKey& key, const std::string& message) {
-  std::string sig(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size(), key.secret_key.data());
-  return sig;
-}
 
 // The stable code of a server error ("fork", "stale_counter", ...).
 std::string CodeOf(const Status& status) {
