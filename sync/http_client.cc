@@ -125,11 +125,15 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
   const int64_t start = SteadyMillis();
   const int64_t end = start + std::max<int64_t>(deadline_ms, 1);
   auto left = [&] { return end - SteadyMillis(); };
-  // Per-operation timeouts never beyond the overall deadline.
-  const int64_t step = std::clamp<int64_t>(deadline_ms, 1, 20000);
-  c.set_connection_timeout(step / 1000, (step % 1000) * 1000);
-  c.set_read_timeout(step / 1000, (step % 1000) * 1000);
-  c.set_write_timeout(step / 1000, (step % 1000) * 1000);
+  // Connecting takes at most 20 s; a read may wait as long as the whole
+  // request may last, since on a slow link the reply comes only after the
+  // upload (still draining from the socket's buffers) has arrived. The
+  // overall deadline is enforced by the upload and download callbacks.
+  const int64_t connect = std::clamp<int64_t>(deadline_ms, 1, 20000);
+  const int64_t io = std::max<int64_t>(deadline_ms, 1);
+  c.set_connection_timeout(connect / 1000, (connect % 1000) * 1000);
+  c.set_read_timeout(io / 1000, (io % 1000) * 1000);
+  c.set_write_timeout(io / 1000, (io % 1000) * 1000);
   httplib::Headers h;
   for (const auto& [k, v] : headers) h.emplace(k, v);
   const std::string path = prefix_ + target;

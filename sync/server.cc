@@ -277,7 +277,9 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
   svr->set_payload_max_length(kMaxRequestBytes);
   svr->set_read_timeout(30, 0);
   svr->set_write_timeout(30, 0);
-  svr->set_keep_alive_timeout(5);
+  // A 2G client reads a 30 KB reply for several seconds after it was
+  // written: keep its connection open long enough for its next request.
+  svr->set_keep_alive_timeout(20);
   svr->set_keep_alive_max_count(100);
   svr->set_pre_routing_handler(
       [](const httplib::Request& req, httplib::Response& res) {

@@ -185,15 +185,26 @@ class Session {
 };
 
 // Retries `attempt` while it fails with kUnavailable, with exponential
-// backoff and full jitter, until options.max_wait_ms is spent.
+// backoff and full jitter, until options.max_wait_ms is spent without any
+// entry going through.
 Status WithRetries(const SyncOptions& options, SyncProgress* progress,
                    const std::function<Status()>& attempt) {
-  const int64_t end = SteadyMillis() + options.max_wait_ms;
+  int64_t end = SteadyMillis() + options.max_wait_ms;
   int64_t backoff = 250;
+  int64_t done = -1;  // entries pushed and pulled so far
   while (true) {
     if (progress != nullptr) ++progress->attempts;
     Status status = attempt();
     if (status.code() != StatusCode::kUnavailable) return status;
+    // A link that moves data, however slowly, is worth waiting for: the
+    // time allowed counts from the last entry that went through.
+    if (progress != nullptr && progress->pushed + progress->pulled > done) {
+      if (done >= 0) {
+        end = SteadyMillis() + options.max_wait_ms;
+        backoff = 250;
+      }
+      done = progress->pushed + progress->pulled;
+    }
     const int64_t left = end - SteadyMillis();
     if (left <= 0) return status;
     const int64_t wait = std::min<int64_t>(
@@ -213,6 +224,11 @@ Status WithRetries(const SyncOptions& options, SyncProgress* progress,
 }
 
 // ---- push ----------------------------------------------------------------
+
+// A push should take about this long on the link as measured, and never be
+// smaller than kMinBatchBytes.
+constexpr double kTargetRequestMs = 8000;
+constexpr std::size_t kMinBatchBytes = 8 * 1024;
 
 class Pusher {
  public:
@@ -293,11 +309,13 @@ class Pusher {
                  std::to_string(s_.max_body() >> 20) + " MiB)"});
         return Status::Ok();
       }
+      const int64_t started = SteadyMillis();
       StatusOr<HttpReply> sent =
           s_.Call("POST", "/v1/push", EncodeBatch(envelopes));
+      const int64_t took = std::max<int64_t>(SteadyMillis() - started, 1);
       if (!sent.ok()) {
         if (sent.status().code() == StatusCode::kUnavailable) {
-          *batch_bytes = std::max<std::size_t>(*batch_bytes / 4, 4096);
+          *batch_bytes = std::max(*batch_bytes / 4, kMinBatchBytes);
         }
         return sent.status();
       }
@@ -332,8 +350,14 @@ class Pusher {
       if (good.empty()) {
         return UnavailableError("the server acknowledged nothing");
       }
-      *batch_bytes = std::min<std::size_t>(*batch_bytes * 2,
-                                           s_.max_body() - (64 << 10));
+      // Grow while the link holds, but keep each request to about
+      // kTargetRequestMs at the rate this one went (a 2G link carries
+      // 6 KB a second: a megabyte would outlast any timeout).
+      const std::size_t by_rate = static_cast<std::size_t>(
+          static_cast<double>(bytes) * kTargetRequestMs / took);
+      *batch_bytes = std::clamp<std::size_t>(
+          std::min(*batch_bytes * 2, by_rate), kMinBatchBytes,
+          s_.max_body() - (64 << 10));
     }
     return Status::Ok();
   }
