@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/byte_order.h"
+#include "core/device_key.h"
 #include "core/entry_seal.h"
+#include "sync/envelope.h"
 
 namespace palabre::sync {
 namespace {
@@ -76,7 +78,53 @@ std::string RequestSigningBytes(std::string_view org_id_hex,
   return out;
 }
 
+namespace {
+
+constexpr std::size_t kEnvelopePrefixBytes = 5;  // "PLEV" and the version
+constexpr std::size_t kHlcBytes = 8;
+
+// The envelopes decoded, if they are one device's chain in order (each
+// prev hash the hash of the one before): what the compact form can carry.
+bool IsOneChain(const std::vector<std::string>& envelopes,
+                std::vector<Envelope>* decoded) {
+  if (envelopes.empty()) return false;
+  for (const std::string& bytes : envelopes) {
+    StatusOr<Envelope> env = DecodeEnvelope(bytes);
+    if (!env.ok()) return false;
+    if (!decoded->empty()) {
+      const Envelope& last = decoded->back();
+      if (env->device_id != last.device_id || env->seq != last.seq + 1 ||
+          env->prev_hash != EnvelopeEntryHash(last)) {
+        return false;
+      }
+    }
+    decoded->push_back(std::move(*env));
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string EncodeBatch(const std::vector<std::string>& envelopes) {
+  std::vector<Envelope> chain;
+  if (IsOneChain(envelopes, &chain)) {
+    // Version 2: the device, first seq and first prev hash once; each
+    // envelope without its magic and header but for its hlc.
+    std::string out = "PLBT";
+    out += '\x02';
+    out += FromHex(chain.front().device_id);
+    PutU64(out, static_cast<uint64_t>(chain.front().seq));
+    out += chain.front().prev_hash;
+    PutU32(out, static_cast<uint32_t>(envelopes.size()));
+    for (std::size_t i = 0; i < envelopes.size(); ++i) {
+      const std::string_view tail = std::string_view(envelopes[i]).substr(
+          kEnvelopePrefixBytes + kEntryHeaderBytes);
+      PutU32(out, static_cast<uint32_t>(kHlcBytes + tail.size()));
+      PutU64(out, static_cast<uint64_t>(chain[i].hlc));
+      out += tail;
+    }
+    return out;
+  }
   std::string out = "PLBT";
   out += '\x01';
   PutU32(out, static_cast<uint32_t>(envelopes.size()));
@@ -87,20 +135,69 @@ std::string EncodeBatch(const std::vector<std::string>& envelopes) {
   return out;
 }
 
-StatusOr<std::vector<std::string_view>> DecodeBatch(std::string_view body) {
-  Reader r(body);
+namespace {
+
+StatusOr<std::vector<std::string>> DecodeCompactBatch(Reader& r) {
+  std::string_view device, prev;
+  uint64_t seq = 0;
   uint32_t count = 0;
-  if (!Magic(r, "PLBT") || !r.U32(&count)) return Malformed("batch");
+  if (!r.Take(16, &device) || !r.U64(&seq) || !r.Take(32, &prev) ||
+      !r.U32(&count) || seq == 0 ||
+      seq > static_cast<uint64_t>(INT64_MAX) - count ||
+      count > r.left() / (kBatchItemOverhead + kHlcBytes)) {
+    return Malformed("batch");
+  }
+  const std::string device_id = ToHex(device);
+  std::string prev_hash(prev);
+  std::vector<std::string> out;
+  out.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t n = 0;
+    uint64_t hlc = 0;
+    std::string_view tail;
+    if (!r.U32(&n) || n < kHlcBytes || !r.U64(&hlc) ||
+        !r.Take(n - kHlcBytes, &tail) ||
+        hlc > static_cast<uint64_t>(INT64_MAX)) {
+      return Malformed("batch");
+    }
+    std::string envelope = "PLEV";
+    envelope += '\x01';
+    envelope += EntryHeader(device_id, static_cast<int64_t>(seq + i),
+                            prev_hash, static_cast<int64_t>(hlc));
+    envelope += tail;
+    StatusOr<Envelope> env = DecodeEnvelope(envelope);
+    out.push_back(std::move(envelope));
+    // A broken envelope ends the chain: it is handed on (and refused as
+    // malformed, after the ones before it), the rest cannot be rebuilt.
+    if (!env.ok()) return out;
+    prev_hash = EnvelopeEntryHash(*env);
+  }
+  if (r.left() != 0) return Malformed("batch");
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::vector<std::string>> DecodeBatch(std::string_view body) {
+  Reader r(body);
+  std::string_view magic;
+  uint8_t version = 0;
+  if (!r.Take(kMagicBytes, &magic) || magic != "PLBT" || !r.U8(&version)) {
+    return Malformed("batch");
+  }
+  if (version == 2) return DecodeCompactBatch(r);
+  uint32_t count = 0;
+  if (version != 1 || !r.U32(&count)) return Malformed("batch");
   // Each item takes at least its length field: a count the body cannot
   // hold is refused before anything is reserved.
   if (count > r.left() / kBatchItemOverhead) return Malformed("batch");
-  std::vector<std::string_view> out;
+  std::vector<std::string> out;
   out.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t n = 0;
     std::string_view e;
     if (!r.U32(&n) || !r.Take(n, &e)) return Malformed("batch");
-    out.push_back(e);
+    out.emplace_back(e);
   }
   if (r.left() != 0) return Malformed("batch");
   return out;

@@ -44,11 +44,20 @@ std::string RequestSigningBytes(std::string_view org_id_hex,
                                 std::string_view target, std::string_view body,
                                 uint64_t counter);
 
-// A push: "PLBT", version 0x01, count (u32), then per envelope its length
-// (u32) and bytes.
+// A push. Version 1 (any envelopes): "PLBT", 0x01, count (u32), then per
+// envelope its length (u32) and bytes. Version 2 (one device's chain in
+// order, what a device pushes of its own): "PLBT", 0x02, device id (16),
+// first seq (u64), first prev hash (32), count (u32), then per envelope
+// its length (u32) and, without its magic, version and header, its hlc
+// (u64) and the rest of it; seq and prev hash follow from the envelope
+// before, so 61 bytes an entry are not sent. EncodeBatch picks version 2
+// whenever it can. DecodeBatch gives back whole envelopes; a version-2
+// envelope that does not decode ends the list (the ones after it cannot be
+// rebuilt) and is handed on, to be refused after those before it.
 std::string EncodeBatch(const std::vector<std::string>& envelopes);
-StatusOr<std::vector<std::string_view>> DecodeBatch(std::string_view body);
-// The bytes a batch adds around an envelope of `n` bytes.
+StatusOr<std::vector<std::string>> DecodeBatch(std::string_view body);
+// The bytes a version-1 batch adds around an envelope of `n` bytes (a
+// version-2 batch adds no more).
 inline constexpr std::size_t kBatchHeaderBytes = 9;
 inline constexpr std::size_t kBatchItemOverhead = 4;
 

@@ -511,7 +511,7 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
 
 StatusOr<PushReply> ServerStore::Push(const RequestAuth& auth,
                                       std::string_view body) {
-  StatusOr<std::vector<std::string_view>> batch = DecodeBatch(body);
+  StatusOr<std::vector<std::string>> batch = DecodeBatch(body);
   std::lock_guard<std::mutex> lock(mu_);
   PushReply reply;
   PALABRE_RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
