@@ -3,8 +3,9 @@
 #   make run       install missing packages, build into build/, run the demo
 #   make test      install missing packages, build, run every test with ctest
 #   make sanitize  the same tests built with ASan + UBSan into build-asan/
-#   make bench     build and run the benchmarks: the encrypting VFS, then the
-#                  record operations on 100,000 sessions (minutes to fill)
+#   make bench     build and run the benchmarks: the encrypting VFS, the
+#                  record operations on 100,000 sessions (minutes to fill),
+#                  the sync (bytes on the wire, a 2G link, server ingest)
 #
 # Packages come from Debian through tools/install-deps.sh, which installs what
 # is missing (as root or with sudo) or prints the one apt-get line to run.
@@ -40,6 +41,7 @@ sanitize: deps
 bench: build
 	build/bench/vfs_bench
 	build/bench/records_bench
+	build/bench/sync_bench --slow-sessions 200
 
 clean:
 	rm -rf build build-asan
