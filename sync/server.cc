@@ -23,9 +23,13 @@ namespace {
 
 using nlohmann::json;
 
+// 127.0.0.0/8 written as an address, ::1 or localhost: never a name that
+// DNS could send elsewhere (CheckServerUrl's rule for http:// URLs).
 bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         host.rfind("127.", 0) == 0;
+  const bool v6 = host.find(':') != std::string::npos;
+  const std::string in_url =
+      v6 && host.front() != '[' ? "[" + host + "]" : host;
+  return CheckServerUrl("http://" + in_url).ok();
 }
 
 // Per request, on the worker thread that serves it: for the log line.

@@ -254,3 +254,44 @@ TEST_CASE("a captive portal's 200 is never taken for the server's answer",
 
 }  // namespace
 }  // namespace palabre::testing
+
+namespace palabre::testing {
+namespace {
+
+TEST_CASE("serve refuses plain HTTP off loopback, a bad --listen and a bad "
+          "--org, before listening",
+          "[sync][limits]") {
+  TempDir tmp;
+  WriteAll(tmp.Sub("org.json"), "{\"format\": \"palabre.org/1\"}");
+  struct Case {
+    std::string listen;
+    std::string org;
+    int exit_code;
+    std::string says;
+  };
+  const Case cases[] = {
+      {"0.0.0.0:8443", "org.json", 2, "only on a loopback address"},
+      {"192.168.1.10:8443", "org.json", 2, "only on a loopback address"},
+      {"127.evil.example:8443", "org.json", 2, "only on a loopback address"},
+      {"127.0.0.1", "org.json", 2, "HOST:PORT"},
+      {"127.0.0.1:99999", "org.json", 2, "HOST:PORT"},
+      {":8443", "org.json", 2, "HOST:PORT"},
+      {"127.0.0.1:0", "org.json", 2, "--org"},
+      {"127.0.0.1:0", "missing.json", 5, "--org"},
+  };
+  RunOptions options;
+  options.timeout = std::chrono::seconds(10);
+  for (const Case& c : cases) {
+    INFO(c.listen << " " << c.org);
+    const RunResult r = RunPalabre(
+        {"serve", "--org", tmp.Sub(c.org), "--data", tmp.Sub("data"),
+         "--listen", c.listen},
+        options);
+    ExpectFailure(r, c.exit_code);
+    CHECK(r.err.find(c.says) != std::string::npos);
+    CHECK(r.out.find("listening") == std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace palabre::testing
