@@ -73,12 +73,12 @@ struct Device {
 
 // A signed, sealed session entry of `device` at `seq` after `prev`.
 Entry MakeEntry(const Device& device, int64_t seq, const std::string& prev,
-                const std::string& title) {
+                const std::string& title, int64_t clock_ms = kStart) {
   Entry e;
   e.device_id = device.id();
   e.seq = seq;
   e.prev_hash = prev;
-  e.hlc = (kStart << 16) + seq;
+  e.hlc = (clock_ms << 16) + seq;
   e.record_id = NewRecordId();
   e.type = kTypeSession;
   e.op = kOpPut;
@@ -236,10 +236,12 @@ class ServerFixture {
 
   // The next entry of `device`'s chain, as envelope bytes for the
   // organisation; the chain advances.
-  std::string Next(Device& device, const std::string& title = "") {
+  std::string Next(Device& device, const std::string& title = "",
+                   int64_t clock_ms = kStart) {
     const Entry e = MakeEntry(
         device, device.seq + 1, device.head,
-        title.empty() ? "session " + std::to_string(device.seq + 1) : title);
+        title.empty() ? "session " + std::to_string(device.seq + 1) : title,
+        clock_ms);
     device.seq = e.seq;
     device.head = e.hash;
     return EnvelopeOf(e);
@@ -1139,6 +1141,40 @@ TEST_CASE("a device's own chain travels as a compact batch and is rebuilt "
   CHECK(pushed->receipts.size() == 2);
   CHECK(pushed->refused_code == "bad_signature");
   CHECK(pushed->refused_seq == 3);
+}
+
+}  // namespace
+}  // namespace palabre::testing
+
+namespace palabre::testing {
+namespace {
+
+TEST_CASE("devices whose clocks are wrong by years push and pull as any "
+          "other",
+          "[sync][server]") {
+  // Field laptops' clocks run days or years off: nothing the server
+  // decides may depend on them (replay protection is the counter).
+  ServerFixture f;
+  Device past("horloge en 1999");
+  Device future("horloge en 2071");
+  f.Approve(past);
+  f.Approve(future);
+  constexpr int64_t k1999 = 915148800000;
+  constexpr int64_t k2071 = 3187296000000;
+  const PushReply a =
+      f.Pushed(past, {f.Next(past, "", k1999), f.Next(past, "", k1999)});
+  const PushReply b = f.Pushed(
+      future, {f.Next(future, "", k2071), f.Next(future, "", k2071)});
+  CHECK(a.refused_code.empty());
+  CHECK(b.refused_code.empty());
+  CHECK(a.receipts.size() == 2);
+  CHECK(b.receipts.size() == 2);
+  // The server's own clock stamps the receipts.
+  for (const Receipt& r : a.receipts) CHECK(r.received_at == f.now());
+  for (const Receipt& r : b.receipts) CHECK(r.received_at == f.now());
+  // A device whose clock jumps back keeps pushing its chain.
+  CHECK(f.Pushed(future, {f.Next(future, "", k1999)}).receipts.size() == 1);
+  CHECK(f.All().size() == 5);
 }
 
 }  // namespace
