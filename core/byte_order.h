@@ -1,6 +1,6 @@
 // Small helpers shared by the binary formats (keys file, entry format 2,
-// envelopes, device certificates): big-endian integers and the check of a hex
-// id.
+// envelopes, device certificates, invitations): big-endian integers,
+// length-prefixed and optional fields, and the check of a hex id.
 #ifndef PALABRE_CORE_BYTE_ORDER_H_
 #define PALABRE_CORE_BYTE_ORDER_H_
 
@@ -23,6 +23,21 @@ inline void PutU64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     out += static_cast<char>((v >> shift) & 0xff);
   }
+}
+
+// Appends `bytes` after its length as 2 bytes, big-endian (at most 65535
+// bytes: the caller checks).
+inline void PutU16Prefixed(std::string& out, std::string_view bytes) {
+  out += static_cast<char>((bytes.size() >> 8) & 0xff);
+  out += static_cast<char>(bytes.size() & 0xff);
+  out += bytes;
+}
+
+// Appends an optional fixed-size value: 0x00 if `bytes` is empty, else 0x01
+// and `bytes`.
+inline void PutFlagged(std::string& out, std::string_view bytes) {
+  out += bytes.empty() ? '\x00' : '\x01';
+  out += bytes;
 }
 
 // The first 4 / 8 bytes of `in` (at least that long), big-endian.

@@ -17,8 +17,8 @@ namespace palabre {
 namespace {
 
 constexpr char kCertDomain[] = "palabre.device-cert/1";  // with its NUL
-constexpr char kRevokeDomain[] = "palabre.revoke/1";      // with its NUL
-constexpr char kInviteDomain[] = "palabre.invite/1";      // with its NUL
+constexpr char kRevokeDomain[] = "palabre.revoke/1";     // with its NUL
+constexpr char kInviteDomain[] = "palabre.invite/1";     // with its NUL
 constexpr std::size_t kKeyBytes = 32;
 
 std::string OrgIdFor(std::string_view signing_key) {
@@ -185,6 +185,32 @@ Status VerifyCertificate(const DeviceCertificate& cert,
   return Status::Ok();
 }
 
+namespace {
+
+Status InsertCertificate(Database& db, const DeviceCertificate& cert,
+                         int64_t revoked_at) {
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT OR REPLACE INTO device_certificates(device_id, "
+                 "org_id, public_key, role, name, issued_at, signature, "
+                 "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, cert.device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(2, cert.org_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, cert.public_key));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(4, cert.role));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(5, cert.name));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(6, cert.issued_at));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(7, cert.signature));
+  if (revoked_at > 0) {
+    PALABRE_RETURN_IF_ERROR(stmt.BindInt(8, revoked_at));
+  } else {
+    PALABRE_RETURN_IF_ERROR(stmt.BindNull(8));
+  }
+  return stmt.Run();
+}
+
+}  // namespace
+
 StatusOr<OrgIdentity> InitOrganisation(Database& db, std::string_view name,
                                        std::string_view server,
                                        std::string_view device_name,
@@ -243,19 +269,7 @@ StatusOr<OrgIdentity> InitOrganisation(Database& db, std::string_view name,
     PALABRE_RETURN_IF_ERROR(insert.BindBlob(7, encryption_secret));
     PALABRE_RETURN_IF_ERROR(insert.BindInt(8, now_ms));
     PALABRE_RETURN_IF_ERROR(insert.Run());
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement cert_insert,
-        db.Prepare("INSERT OR REPLACE INTO device_certificates(device_id, "
-                   "org_id, public_key, role, name, issued_at, signature) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindText(1, cert.device_id));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindText(2, cert.org_id));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindBlob(3, cert.public_key));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindText(4, cert.role));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindText(5, cert.name));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindInt(6, cert.issued_at));
-    PALABRE_RETURN_IF_ERROR(cert_insert.BindBlob(7, cert.signature));
-    return cert_insert.Run();
+    return InsertCertificate(db, cert, 0);
   });
   sodium_memzero(signing_secret.data(), signing_secret.size());
   sodium_memzero(encryption_secret.data(), encryption_secret.size());
@@ -295,12 +309,9 @@ StatusOr<std::vector<DeviceCertificate>> LoadCertificates(Database& db) {
 }
 
 nlohmann::json CertificateJson(const DeviceCertificate& c) {
-  return {{"device_id", c.device_id},
-          {"public_key", ToHex(c.public_key)},
-          {"role", c.role},
-          {"name", c.name},
-          {"issued_at", c.issued_at},
-          {"signature", ToHex(c.signature)}};
+  return {{"device_id", c.device_id}, {"public_key", ToHex(c.public_key)},
+          {"role", c.role},           {"name", c.name},
+          {"issued_at", c.issued_at}, {"signature", ToHex(c.signature)}};
 }
 
 StatusOr<DeviceCertificate> ParseCertificateJson(const nlohmann::json& j) {
@@ -310,10 +321,9 @@ StatusOr<DeviceCertificate> ParseCertificateJson(const nlohmann::json& j) {
   c.role = TextField(j, "role");
   c.name = TextField(j, "name");
   c.signature = HexField(j, "signature", crypto_sign_BYTES);
-  if (!IsHexId(c.device_id) || c.public_key.empty() ||
-      RoleByte(c.role) == 0 || c.signature.empty() ||
-      !CheckOrgName(c.name).ok() || !j.contains("issued_at") ||
-      !j["issued_at"].is_number_integer() ||
+  if (!IsHexId(c.device_id) || c.public_key.empty() || RoleByte(c.role) == 0 ||
+      c.signature.empty() || !CheckOrgName(c.name).ok() ||
+      !j.contains("issued_at") || !j["issued_at"].is_number_integer() ||
       j["issued_at"].get<int64_t>() < 0) {
     return InvalidArgumentError("a malformed device certificate");
   }
@@ -324,7 +334,8 @@ StatusOr<DeviceCertificate> ParseCertificateJson(const nlohmann::json& j) {
 nlohmann::json OrgPublicJson(const OrgIdentity& org,
                              const std::vector<DeviceCertificate>& certs) {
   nlohmann::json devices = nlohmann::json::array();
-  for (const DeviceCertificate& c : certs) devices.push_back(CertificateJson(c));
+  for (const DeviceCertificate& c : certs)
+    devices.push_back(CertificateJson(c));
   return {{"format", "palabre.org/1"},
           {"org_id", org.org_id},
           {"name", org.name},
@@ -423,32 +434,6 @@ Status JoinOrganisation(Database& db, const OrgIdentity& org) {
   });
 }
 
-namespace {
-
-Status InsertCertificate(Database& db, const DeviceCertificate& cert,
-                         int64_t revoked_at) {
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("INSERT OR REPLACE INTO device_certificates(device_id, "
-                 "org_id, public_key, role, name, issued_at, signature, "
-                 "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, cert.device_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(2, cert.org_id));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(3, cert.public_key));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(4, cert.role));
-  PALABRE_RETURN_IF_ERROR(stmt.BindText(5, cert.name));
-  PALABRE_RETURN_IF_ERROR(stmt.BindInt(6, cert.issued_at));
-  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(7, cert.signature));
-  if (revoked_at > 0) {
-    PALABRE_RETURN_IF_ERROR(stmt.BindInt(8, revoked_at));
-  } else {
-    PALABRE_RETURN_IF_ERROR(stmt.BindNull(8));
-  }
-  return stmt.Run();
-}
-
-}  // namespace
-
 StatusOr<DeviceCertificate> IssueCertificate(Database& db,
                                              std::string_view public_key,
                                              std::string_view role,
@@ -530,8 +515,7 @@ StatusOr<Revocation> IssueRevocation(Database& db, std::string_view device_id,
   return r;
 }
 
-Status VerifyRevocation(const Revocation& r,
-                        std::string_view org_signing_key) {
+Status VerifyRevocation(const Revocation& r, std::string_view org_signing_key) {
   PALABRE_ASSIGN_OR_RETURN(std::string bytes,
                            RevocationBytes(r, org_signing_key));
   if (!VerifySignature(org_signing_key, bytes, r.signature)) {
@@ -552,15 +536,6 @@ StatusOr<std::string> InviteGrantBytes(const InviteGrant& g,
       (!g.server_key.empty() && g.server_key.size() != kKeyBytes)) {
     return InvalidArgumentError("a malformed invitation");
   }
-  auto put_short = [](std::string& out, std::string_view text) {
-    out += static_cast<char>((text.size() >> 8) & 0xff);
-    out += static_cast<char>(text.size() & 0xff);
-    out += text;
-  };
-  auto put_optional = [](std::string& out, std::string_view key) {
-    out += key.empty() ? '\x00' : '\x01';
-    out += key;
-  };
   std::string out(kInviteDomain, sizeof kInviteDomain);
   out += org_signing_key;
   out += FromHex(g.invite_id);
@@ -568,11 +543,11 @@ StatusOr<std::string> InviteGrantBytes(const InviteGrant& g,
   PutU64(out, static_cast<uint64_t>(g.expires_at));
   out += static_cast<char>(g.name.size());
   out += g.name;
-  put_short(out, g.org_name);
-  put_short(out, g.server);
+  PutU16Prefixed(out, g.org_name);
+  PutU16Prefixed(out, g.server);
   out += g.encryption_key;
-  put_optional(out, g.tls_pin);
-  put_optional(out, g.server_key);
+  PutFlagged(out, g.tls_pin);
+  PutFlagged(out, g.server_key);
   return out;
 }
 

@@ -8,16 +8,10 @@
 namespace palabre::sync {
 namespace {
 
-void PutShort(std::string& out, std::string_view s) {
-  out += static_cast<char>((s.size() >> 8) & 0xff);
-  out += static_cast<char>(s.size() & 0xff);
-  out += s;
-}
-
 bool TakeShort(std::string_view& in, std::string* out) {
   if (in.size() < 2) return false;
-  const std::size_t n = (static_cast<uint8_t>(in[0]) << 8) |
-                        static_cast<uint8_t>(in[1]);
+  const std::size_t n =
+      (static_cast<uint8_t>(in[0]) << 8) | static_cast<uint8_t>(in[1]);
   if (in.size() < 2 + n) return false;
   *out = std::string(in.substr(2, n));
   in.remove_prefix(2 + n);
@@ -32,11 +26,6 @@ bool TakeFixed(std::string_view& in, std::size_t n, std::string* out) {
 }
 
 // An optional 32-byte key: a flag byte, then the key if the flag is 1.
-void PutOptionalKey(std::string& out, std::string_view key) {
-  out += key.empty() ? '\x00' : '\x01';
-  out += key;
-}
-
 bool TakeOptionalKey(std::string_view& in, std::string* out) {
   std::string flag;
   if (!TakeFixed(in, 1, &flag)) return false;
@@ -61,8 +50,8 @@ std::string FromBase64Url(std::string_view text) {
   std::size_t n = 0;
   const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()),
-                        out.size(), text.data(), text.size(), nullptr, &n,
-                        &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+                        out.size(), text.data(), text.size(), nullptr, &n, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
       end != text.data() + text.size()) {
     return "";
   }
@@ -73,16 +62,16 @@ std::string FromBase64Url(std::string_view text) {
 std::string EncodeInviteCode(const InviteCode& c) {
   std::string b;
   b += '\x01';  // version
-  PutShort(b, c.org.server);
-  PutOptionalKey(b, c.tls_pin);
-  PutOptionalKey(b, c.server_key);
-  PutShort(b, c.org.name);
+  PutU16Prefixed(b, c.org.server);
+  PutFlagged(b, c.tls_pin);
+  PutFlagged(b, c.server_key);
+  PutU16Prefixed(b, c.org.name);
   b += c.org.signing_key;
   b += c.org.encryption_key;
   b += FromHex(c.grant.invite_id);
   b += c.grant.role == kRoleCoordinator ? '\x02' : '\x01';
   PutU64(b, static_cast<uint64_t>(c.grant.expires_at));
-  PutShort(b, c.grant.name);
+  PutU16Prefixed(b, c.grant.name);
   b += c.grant.signature;
   return kInvitePrefix + ToBase64Url(b);
 }
@@ -91,8 +80,8 @@ StatusOr<InviteCode> DecodeInviteCode(std::string_view text) {
   const Status bad = InvalidArgumentError(
       "this is not a palabre invitation code (it starts with " +
       std::string(kInvitePrefix) + " and is one line: copy all of it)");
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == ' ')) {
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
     text.remove_suffix(1);
   }
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -100,8 +89,7 @@ StatusOr<InviteCode> DecodeInviteCode(std::string_view text) {
       text.size() > 4096) {
     return bad;
   }
-  const std::string raw =
-      FromBase64Url(text.substr(sizeof(kInvitePrefix) - 1));
+  const std::string raw = FromBase64Url(text.substr(sizeof(kInvitePrefix) - 1));
   std::string_view in(raw);
   InviteCode c;
   std::string version, id, role, expires;
@@ -111,8 +99,8 @@ StatusOr<InviteCode> DecodeInviteCode(std::string_view text) {
       !TakeFixed(in, 32, &c.org.signing_key) ||
       !TakeFixed(in, 32, &c.org.encryption_key) || !TakeFixed(in, 16, &id) ||
       !TakeFixed(in, 1, &role) || !TakeFixed(in, 8, &expires) ||
-      !TakeShort(in, &c.grant.name) ||
-      !TakeFixed(in, 64, &c.grant.signature) || !in.empty()) {
+      !TakeShort(in, &c.grant.name) || !TakeFixed(in, 64, &c.grant.signature) ||
+      !in.empty()) {
     return bad;
   }
   if (role[0] != 1 && role[0] != 2) return bad;

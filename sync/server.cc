@@ -4,8 +4,8 @@
 #include <httplib.h>
 
 #include <charconv>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <sstream>
@@ -50,8 +50,6 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
       return 409;
-    case StatusCode::kResourceExhausted:
-      return 413;
     case StatusCode::kUnavailable:
       return 503;
     default:
@@ -70,13 +68,10 @@ void SendStatus(httplib::Response& res, const Status& status) {
   SplitServerError(status, &code, &message);
   // An internal failure is logged by the caller's log line (status 500);
   // its text may name files, so the client gets a plain message.
+  // A full disk (kResourceExhausted) may pass: 503.
   if (status.code() == StatusCode::kInternal ||
       status.code() == StatusCode::kDataLoss ||
       status.code() == StatusCode::kResourceExhausted) {
-    if (status.code() == StatusCode::kResourceExhausted && code == "too_large") {
-      SendError(res, 413, code, message);
-      return;
-    }
     SendError(res, status.code() == StatusCode::kResourceExhausted ? 503 : 500,
               "server_error", "the server could not do this now; try again");
     return;
@@ -111,8 +106,8 @@ void TooLarge(httplib::Response& res) {
 
 // Reads the request body through our own cap, counted after decoding.
 // Returns false with the error answer set if it is too large or broken.
-bool ReadBody(const httplib::Request& req, httplib::Response& res,
-              const httplib::ContentReader& reader, std::string* body) {
+bool ReadBody(httplib::Response& res, const httplib::ContentReader& reader,
+              std::string* body) {
   bool too_large = false;
   const bool ok = reader([&](const char* data, size_t n) {
     if (body->size() + n > kMaxRequestBytes) {
@@ -132,7 +127,6 @@ bool ReadBody(const httplib::Request& req, httplib::Response& res,
     res.set_header("Connection", "close");
     return false;
   }
-  (void)req;
   return true;
 }
 
@@ -146,11 +140,11 @@ std::string LogLine(const httplib::Request& req, const httplib::Response& res) {
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::ostringstream line;
-  line << when << ' ' << req.remote_addr << ' ' << req.method << ' '
-       << req.path << ' ' << res.status << " in=" << t_bytes_in
-       << " out=" << res.body.size() << " device="
-       << (t_device.empty() ? "-" : t_device) << ' ' << us / 1000 << "."
-       << (us / 100) % 10 << "ms";
+  line << when << ' ' << req.remote_addr << ' ' << req.method << ' ' << req.path
+       << ' ' << res.status << " in=" << t_bytes_in
+       << " out=" << res.body.size()
+       << " device=" << (t_device.empty() ? "-" : t_device) << ' ' << us / 1000
+       << "." << (us / 100) % 10 << "ms";
   return line.str();
 }
 
@@ -175,31 +169,30 @@ void Route(httplib::Server& svr, ServerStore& store) {
   svr.Get("/v1/hello", [&](const httplib::Request&, httplib::Response& res) {
     SendJson(res, store.Hello());
   });
-  svr.Get("/v1/device", [&](const httplib::Request& req,
-                            httplib::Response& res) {
-    StatusOr<json> out = store.DeviceState(AuthOf(req));
-    if (!out.ok()) return SendStatus(res, out.status());
-    SendJson(res, *out);
-  });
-  svr.Get("/v1/devices", [&](const httplib::Request& req,
-                             httplib::Response& res) {
-    StatusOr<json> out = store.Devices(AuthOf(req));
-    if (!out.ok()) return SendStatus(res, out.status());
-    SendJson(res, *out);
-  });
-  svr.Get("/v1/receipts", [&](const httplib::Request& req,
-                              httplib::Response& res) {
-    int64_t after = 0;
-    if (!IntParam(req, "after", &after)) {
-      return SendError(res, 400, "malformed", "bad after parameter");
-    }
-    StatusOr<PushReply> reply = store.Receipts(AuthOf(req), after);
-    if (!reply.ok()) return SendStatus(res, reply.status());
-    res.status = 200;
-    res.set_content(EncodePushReply(*reply), kBinaryType);
-  });
-  svr.Get("/v1/pull", [&](const httplib::Request& req,
-                          httplib::Response& res) {
+  svr.Get("/v1/device",
+          [&](const httplib::Request& req, httplib::Response& res) {
+            StatusOr<json> out = store.DeviceState(AuthOf(req));
+            if (!out.ok()) return SendStatus(res, out.status());
+            SendJson(res, *out);
+          });
+  svr.Get("/v1/devices",
+          [&](const httplib::Request& req, httplib::Response& res) {
+            StatusOr<json> out = store.Devices(AuthOf(req));
+            if (!out.ok()) return SendStatus(res, out.status());
+            SendJson(res, *out);
+          });
+  svr.Get("/v1/receipts",
+          [&](const httplib::Request& req, httplib::Response& res) {
+            int64_t after = 0;
+            if (!IntParam(req, "after", &after)) {
+              return SendError(res, 400, "malformed", "bad after parameter");
+            }
+            StatusOr<PushReply> reply = store.Receipts(AuthOf(req), after);
+            if (!reply.ok()) return SendStatus(res, reply.status());
+            res.status = 200;
+            res.set_content(EncodePushReply(*reply), kBinaryType);
+          });
+  svr.Get("/v1/pull", [&](const httplib::Request& req, httplib::Response& res) {
     int64_t after = 0;
     int64_t max = 1 << 20;
     if (!IntParam(req, "after", &after) || !IntParam(req, "max", &max)) {
@@ -213,17 +206,17 @@ void Route(httplib::Server& svr, ServerStore& store) {
     res.set_content(EncodePullPage(*page), kBinaryType);
   });
   auto post_json = [&](const char* path,
-                       StatusOr<json> (ServerStore::*call)(
-                           const RequestAuth&, std::string_view)) {
-    svr.Post(path, [&store, call](const httplib::Request& req,
-                                  httplib::Response& res,
-                                  const httplib::ContentReader& reader) {
-      std::string body;
-      if (!ReadBody(req, res, reader, &body)) return;
-      StatusOr<json> out = (store.*call)(AuthOf(req), body);
-      if (!out.ok()) return SendStatus(res, out.status());
-      SendJson(res, *out);
-    });
+                       StatusOr<json> (ServerStore::*call)(const RequestAuth&,
+                                                           std::string_view)) {
+    svr.Post(path,
+             [&store, call](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader) {
+               std::string body;
+               if (!ReadBody(res, reader, &body)) return;
+               StatusOr<json> out = (store.*call)(AuthOf(req), body);
+               if (!out.ok()) return SendStatus(res, out.status());
+               SendJson(res, *out);
+             });
   };
   post_json("/v1/enroll", &ServerStore::Enroll);
   post_json("/v1/certificates", &ServerStore::AddCertificates);
@@ -231,7 +224,7 @@ void Route(httplib::Server& svr, ServerStore& store) {
   svr.Post("/v1/push", [&](const httplib::Request& req, httplib::Response& res,
                            const httplib::ContentReader& reader) {
     std::string body;
-    if (!ReadBody(req, res, reader, &body)) return;
+    if (!ReadBody(res, reader, &body)) return;
     StatusOr<PushReply> reply = store.Push(AuthOf(req), body);
     if (!reply.ok()) return SendStatus(res, reply.status());
     res.status = 200;
@@ -258,7 +251,8 @@ Status CheckServeOptions(const ServeOptions& o) {
   return Status::Ok();
 }
 
-Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) {
+Status Serve(const ServeOptions& o,
+             const std::function<void()>& wait_for_stop) {
   PALABRE_RETURN_IF_ERROR(CheckServeOptions(o));
   PALABRE_ASSIGN_OR_RETURN(OrgPublic org, ReadOrgFile(o.org_file));
   PALABRE_RETURN_IF_ERROR(platform::CreateDirectories(o.data_dir));
@@ -312,22 +306,22 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
     }
     if (res.body.empty()) {
       SendError(res, res.status,
-                res.status == 404 ? "not_found"
+                res.status == 404   ? "not_found"
                 : res.status == 413 ? "too_large"
                                     : "bad_request",
                 "request refused (HTTP " + std::to_string(res.status) + ")");
     }
   });
-  svr->set_exception_handler([](const httplib::Request&,
-                                httplib::Response& res, std::exception_ptr) {
+  svr->set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                std::exception_ptr) {
     SendError(res, 500, "server_error", "the server failed on this request");
     res.set_header(kProtocolHeader, kProtocolVersion);
   });
   if (o.log) {
-    svr->set_logger([&o](const httplib::Request& req,
-                         const httplib::Response& res) {
-      o.log(LogLine(req, res));
-    });
+    svr->set_logger(
+        [&o](const httplib::Request& req, const httplib::Response& res) {
+          o.log(LogLine(req, res));
+        });
   }
   Route(*svr, *store);
   int port = o.port;
@@ -345,12 +339,12 @@ Status Serve(const ServeOptions& o, const std::function<void()>& wait_for_stop) 
                             " (in use, or not an address of this machine)");
   }
   std::thread listener([&] { svr->listen_after_bind(); });
-  const std::string host_in_url =
-      bind_host.find(':') != std::string::npos ? "[" + bind_host + "]"
-                                               : bind_host;
+  const std::string host_in_url = bind_host.find(':') != std::string::npos
+                                      ? "[" + bind_host + "]"
+                                      : bind_host;
   if (o.on_listening) {
-    o.on_listening(std::string(o.tls_cert.empty() ? "http" : "https") +
-                       "://" + host_in_url + ":" + std::to_string(port),
+    o.on_listening(std::string(o.tls_cert.empty() ? "http" : "https") + "://" +
+                       host_in_url + ":" + std::to_string(port),
                    tls_pin);
   }
   wait_for_stop();

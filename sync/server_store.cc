@@ -143,8 +143,8 @@ void SplitServerError(const Status& status, std::string* api_code,
     *api_code = code;
     *message = m.substr(colon + 2);
   } else {
-    *api_code = status.code() == StatusCode::kInternal ? "internal"
-                                                       : "server_error";
+    *api_code =
+        status.code() == StatusCode::kInternal ? "internal" : "server_error";
     *message = m;
   }
 }
@@ -157,9 +157,8 @@ StatusOr<std::unique_ptr<ServerStore>> ServerStore::Open(
   std::unique_ptr<ServerStore> store(new ServerStore());
   store->org_ = org.org;
   store->now_ms_ = std::move(now_ms);
-  PALABRE_ASSIGN_OR_RETURN(
-      store->db_,
-      Database::Open(dir + "/" + kServerDbName, "unix", /*create=*/true));
+  PALABRE_ASSIGN_OR_RETURN(store->db_, Database::Open(dir + "/" + kServerDbName,
+                                                      "unix", /*create=*/true));
   Database& db = *store->db_;
   PALABRE_RETURN_IF_ERROR(
       db.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
@@ -207,8 +206,9 @@ json ServerStore::Hello() const {
           {"time", now_ms_()}};
 }
 
-StatusOr<ServerStore::Caller> ServerStore::Authenticate(
-    const RequestAuth& auth, std::string_view body, bool allow_pending) {
+StatusOr<ServerStore::Caller> ServerStore::Authenticate(const RequestAuth& auth,
+                                                        std::string_view body,
+                                                        bool allow_pending) {
   uint64_t counter = 0;
   const std::string& c = auth.counter;
   auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), counter);
@@ -236,8 +236,8 @@ StatusOr<ServerStore::Caller> ServerStore::Authenticate(
   const std::string public_key = stmt.ColumnText(0);
   const int64_t last = stmt.ColumnInt(3);
   const int64_t revoked_at = stmt.ColumnIsNull(4) ? 0 : stmt.ColumnInt(4);
-  const std::string signed_bytes = RequestSigningBytes(
-      org_.org_id, auth.method, auth.target, body, counter);
+  const std::string signed_bytes =
+      RequestSigningBytes(org_.org_id, auth.method, auth.target, body, counter);
   if (!VerifySignature(public_key, signed_bytes, signature)) {
     return ServerError(StatusCode::kUnauthenticated, "bad_signature",
                        "the request's signature does not verify");
@@ -338,10 +338,12 @@ StatusOr<json> ServerStore::Enroll(const RequestAuth& auth,
       PALABRE_RETURN_IF_ERROR(insert.BindText(3, grant.role));
       PALABRE_RETURN_IF_ERROR(insert.BindText(4, grant.name));
       PALABRE_RETURN_IF_ERROR(insert.BindText(5, grant.invite_id));
-      PALABRE_RETURN_IF_ERROR(insert.BindText(6, InviteGrantJson(grant).dump()));
+      PALABRE_RETURN_IF_ERROR(
+          insert.BindText(6, InviteGrantJson(grant).dump()));
       PALABRE_RETURN_IF_ERROR(insert.BindInt(7, now_ms_()));
       PALABRE_RETURN_IF_ERROR(insert.Run());
-      PALABRE_ASSIGN_OR_RETURN(int64_t added, db_->QueryInt("SELECT changes()"));
+      PALABRE_ASSIGN_OR_RETURN(int64_t added,
+                               db_->QueryInt("SELECT changes()"));
       if (added == 0) {
         return ServerError(StatusCode::kAlreadyExists, "already_enrolled",
                            "this device is enrolled already");
@@ -412,13 +414,14 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
   }
   const std::string status = dev.ColumnText(1);
   if (status == kRevoked) {
-    return refuse("revoked", name + ": the device was revoked",
-                  env.device_id, env.seq);
+    return refuse("revoked", name + ": the device was revoked", env.device_id,
+                  env.seq);
   }
   if (status != kApproved) {
     return refuse("approval_pending",
-                  name + ": the device awaits a coordinator's approval "
-                         "(palabre org approve)",
+                  name +
+                      ": the device awaits a coordinator's approval "
+                      "(palabre org approve)",
                   env.device_id, env.seq);
   }
   if (!VerifyEnvelope(env, dev.ColumnText(0)).ok()) {
@@ -459,22 +462,25 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
     PALABRE_RETURN_IF_ERROR(fork.BindText(6, reply.refused_device));
     PALABRE_RETURN_IF_ERROR(fork.Run());
     return refuse("fork",
-                  name + ": the server holds a different entry at this "
-                         "place (a fork: is this an old copy of a vault?); "
-                         "kept as evidence",
+                  name +
+                      ": the server holds a different entry at this "
+                      "place (a fork: is this an old copy of a vault?); "
+                      "kept as evidence",
                   env.device_id, env.seq);
   }
   if (env.seq != head_seq + 1 || env.prev_hash != head_hash) {
     return refuse("out_of_order",
-                  name + ": does not continue the chain the server holds "
-                         "(up to seq " +
+                  name +
+                      ": does not continue the chain the server holds "
+                      "(up to seq " +
                       std::to_string(head_seq) + ")",
                   env.device_id, env.seq);
   }
   PALABRE_ASSIGN_OR_RETURN(
       Statement insert,
-      db_->Prepare("INSERT INTO envelopes(device_id, seq, entry_hash, "
-                   "envelope, received_at, receipt) VALUES (?, ?, ?, ?, ?, '')"));
+      db_->Prepare(
+          "INSERT INTO envelopes(device_id, seq, entry_hash, "
+          "envelope, received_at, receipt) VALUES (?, ?, ?, ?, ?, '')"));
   PALABRE_RETURN_IF_ERROR(insert.BindText(1, env.device_id));
   PALABRE_RETURN_IF_ERROR(insert.BindInt(2, env.seq));
   PALABRE_RETURN_IF_ERROR(insert.BindBlob(3, hash));
@@ -565,9 +571,8 @@ StatusOr<PullPage> ServerStore::Pull(const RequestAuth& auth, int64_t after,
     page = PullPage();
     PALABRE_RETURN_IF_ERROR(AuthenticateCoordinator(auth, "").status());
     PALABRE_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db_->Prepare("SELECT cursor, envelope FROM envelopes "
-                     "WHERE cursor > ? ORDER BY cursor"));
+        Statement stmt, db_->Prepare("SELECT cursor, envelope FROM envelopes "
+                                     "WHERE cursor > ? ORDER BY cursor"));
     PALABRE_RETURN_IF_ERROR(stmt.BindInt(1, after));
     page.next_cursor = after;
     std::size_t bytes = 0;
@@ -596,9 +601,9 @@ StatusOr<json> ServerStore::Devices(const RequestAuth& auth) {
     PALABRE_ASSIGN_OR_RETURN(
         Statement stmt,
         db_->Prepare("SELECT device_id, public_key, status, role, name, "
-                     "issued_at, cert_signature, invite_id, grant, "
-                     "enrolled_at, enrolled_at, revoked_at, "
-                     "revocation_signature, head_seq FROM devices "
+                     "issued_at, cert_signature, grant, enrolled_at, "
+                     "revoked_at, revocation_signature, head_seq "
+                     "FROM devices "
                      "ORDER BY device_id"));
     while (true) {
       PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -608,7 +613,7 @@ StatusOr<json> ServerStore::Devices(const RequestAuth& auth) {
                 {"status", stmt.ColumnText(2)},
                 {"role", stmt.ColumnText(3)},
                 {"name", stmt.ColumnText(4)},
-                {"head_seq", stmt.ColumnInt(13)}};
+                {"head_seq", stmt.ColumnInt(11)}};
       if (!stmt.ColumnIsNull(6)) {
         d["certificate"] = {{"device_id", stmt.ColumnText(0)},
                             {"public_key", ToHex(stmt.ColumnText(1))},
@@ -617,13 +622,13 @@ StatusOr<json> ServerStore::Devices(const RequestAuth& auth) {
                             {"issued_at", stmt.ColumnInt(5)},
                             {"signature", ToHex(stmt.ColumnText(6))}};
       }
-      if (!stmt.ColumnIsNull(8)) {
-        d["grant"] = json::parse(stmt.ColumnText(8), nullptr, false);
-        d["enrolled_at"] = stmt.ColumnInt(9);
+      if (!stmt.ColumnIsNull(7)) {
+        d["grant"] = json::parse(stmt.ColumnText(7), nullptr, false);
+        d["enrolled_at"] = stmt.ColumnInt(8);
       }
-      if (!stmt.ColumnIsNull(11)) {
-        d["revocation"] = {{"revoked_at", stmt.ColumnInt(11)},
-                           {"signature", ToHex(stmt.ColumnText(12))}};
+      if (!stmt.ColumnIsNull(9)) {
+        d["revocation"] = {{"revoked_at", stmt.ColumnInt(9)},
+                           {"signature", ToHex(stmt.ColumnText(10))}};
       }
       devices.push_back(std::move(d));
     }
@@ -648,8 +653,7 @@ StatusOr<json> ServerStore::AddCertificates(const RequestAuth& auth,
     cert->org_id = org_.org_id;
     if (!VerifyCertificate(*cert, org_.signing_key).ok()) {
       return ServerError(StatusCode::kPermissionDenied, "bad_certificate",
-                         "the certificate of device " +
-                             Short(cert->device_id) +
+                         "the certificate of device " + Short(cert->device_id) +
                              " is not signed by the organisation");
     }
     certs.push_back(std::move(*cert));
@@ -697,9 +701,9 @@ StatusOr<json> ServerStore::Revoke(const RequestAuth& auth,
     PALABRE_RETURN_IF_ERROR(stmt.Run());
     PALABRE_ASSIGN_OR_RETURN(int64_t n, db_->QueryInt("SELECT changes()"));
     if (n == 0) {
-      return ServerError(StatusCode::kNotFound, "unknown_device",
-                         "device " + Short(r.device_id) +
-                             " is not known to the server");
+      return ServerError(
+          StatusCode::kNotFound, "unknown_device",
+          "device " + Short(r.device_id) + " is not known to the server");
     }
     return Status::Ok();
   }));

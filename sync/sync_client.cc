@@ -28,7 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-
 int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -51,7 +50,8 @@ Status ReplyError(const HttpReply& reply) {
     }
   }
   const std::string text = code + ": " + message;
-  if (reply.status >= 500) return UnavailableError("the server failed: " + text);
+  if (reply.status >= 500)
+    return UnavailableError("the server failed: " + text);
   if (reply.status == 413) return ResourceExhaustedError(text);
   if (code == "stale_counter") return Status(StatusCode::kAlreadyExists, text);
   if (reply.status == 401 || reply.status == 403) {
@@ -112,8 +112,7 @@ class Session {
     // The TLS key met first is pinned from now on (an invitation brings
     // the pin to a new device before its first contact).
     if (http_.is_tls()) {
-      PALABRE_ASSIGN_OR_RETURN(std::string pin,
-                               GetSyncValue(db_, kSyncTlsPin));
+      PALABRE_ASSIGN_OR_RETURN(std::string pin, GetSyncValue(db_, kSyncTlsPin));
       const std::string seen = http_.seen_tls_pin();
       if (pin.empty() && !seen.empty()) {
         PALABRE_RETURN_IF_ERROR(SetSyncValue(db_, kSyncTlsPin, seen));
@@ -131,9 +130,9 @@ class Session {
     // each jump lands a random distance past the last counter seen.
     for (int attempt = 0; attempt < 10; ++attempt) {
       ++counter_;
-      const std::string sig = Sign(
-          key_, RequestSigningBytes(org_.org_id, method, target, body,
-                                    static_cast<uint64_t>(counter_)));
+      const std::string sig =
+          Sign(key_, RequestSigningBytes(org_.org_id, method, target, body,
+                                         static_cast<uint64_t>(counter_)));
       HttpHeaders headers = {{kDeviceHeader, key_.device_id},
                              {kCounterHeader, std::to_string(counter_)},
                              {kSignatureHeader, ToHex(sig)}};
@@ -146,10 +145,10 @@ class Session {
       if (error.code() == StatusCode::kAlreadyExists &&
           error.message().rfind("stale_counter", 0) == 0 &&
           at != std::string::npos) {
-        counter_ = std::max<int64_t>(
-                       counter_,
-                       std::atoll(error.message().c_str() + at + marker.size())) +
-                   static_cast<int64_t>(randombytes_uniform(64));
+        counter_ =
+            std::max<int64_t>(counter_, std::atoll(error.message().c_str() +
+                                                   at + marker.size())) +
+            static_cast<int64_t>(randombytes_uniform(64));
         continue;
       }
       return error;
@@ -355,9 +354,9 @@ class Pusher {
       // 6 KB a second: a megabyte would outlast any timeout).
       const std::size_t by_rate = static_cast<std::size_t>(
           static_cast<double>(bytes) * kTargetRequestMs / took);
-      *batch_bytes = std::clamp<std::size_t>(
-          std::min(*batch_bytes * 2, by_rate), kMinBatchBytes,
-          s_.max_body() - (64 << 10));
+      *batch_bytes =
+          std::clamp<std::size_t>(std::min(*batch_bytes * 2, by_rate),
+                                  kMinBatchBytes, s_.max_body() - (64 << 10));
     }
     return Status::Ok();
   }
@@ -407,19 +406,17 @@ class Pusher {
 // ---- pull ----------------------------------------------------------------
 
 // The certificates the server has, checked against the organisation's key
-// and kept, with revocations. Answers device id -> public key.
-StatusOr<std::map<std::string, std::string>> RefreshCertificates(Session& s) {
+// and kept in the vault, with revocations.
+Status RefreshCertificates(Session& s) {
   PALABRE_ASSIGN_OR_RETURN(HttpReply reply, s.Call("GET", "/v1/devices", ""));
   const json j = json::parse(reply.body, nullptr, false);
   if (!j.is_object() || !j.contains("devices") || !j["devices"].is_array()) {
     return UnavailableError("the server's device list is malformed");
   }
-  std::map<std::string, std::string> keys;
-  PALABRE_RETURN_IF_ERROR(s.db().Transaction([&]() -> Status {
+  return s.db().Transaction([&]() -> Status {
     for (const json& d : j["devices"]) {
       if (!d.is_object() || !d.contains("certificate")) continue;
-      StatusOr<DeviceCertificate> cert =
-          ParseCertificateJson(d["certificate"]);
+      StatusOr<DeviceCertificate> cert = ParseCertificateJson(d["certificate"]);
       if (!cert.ok()) continue;
       int64_t revoked_at = 0;
       if (d.contains("revocation") && d["revocation"].is_object()) {
@@ -438,17 +435,19 @@ StatusOr<std::map<std::string, std::string>> RefreshCertificates(Session& s) {
       }
       // A certificate the organisation did not sign is not kept (the
       // server cannot make a device trusted).
-      if (!StoreCertificate(s.db(), *cert, revoked_at).ok()) continue;
-      keys[cert->device_id] = cert->public_key;
+      Status stored = StoreCertificate(s.db(), *cert, revoked_at);
+      if (!stored.ok() && stored.code() != StatusCode::kPermissionDenied &&
+          stored.code() != StatusCode::kInvalidArgument) {
+        return stored;
+      }
     }
     return Status::Ok();
-  }));
-  return keys;
+  });
 }
 
 Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
             SyncResult& result) {
-  PALABRE_RETURN_IF_ERROR(RefreshCertificates(s).status());
+  PALABRE_RETURN_IF_ERROR(RefreshCertificates(s));
   PALABRE_ASSIGN_OR_RETURN(EnvelopeImport envelopes,
                            EnvelopeImport::Create(s.db(), true));
   PALABRE_ASSIGN_OR_RETURN(int64_t cursor, GetSyncInt(s.db(), kSyncPullCursor));
@@ -458,21 +457,19 @@ Status Pull(Session& s, const SyncOptions& options, SyncProgress& progress,
   while (true) {
     progress.stage = "pulling";
     if (options.progress) options.progress(progress);
-    PALABRE_ASSIGN_OR_RETURN(
-        HttpReply reply,
-        s.Call("GET",
-               "/v1/pull?after=" + std::to_string(cursor) + "&max=" +
-                   std::to_string(1 << 20),
-               ""));
+    PALABRE_ASSIGN_OR_RETURN(HttpReply reply,
+                             s.Call("GET",
+                                    "/v1/pull?after=" + std::to_string(cursor) +
+                                        "&max=" + std::to_string(1 << 20),
+                                    ""));
     PALABRE_ASSIGN_OR_RETURN(PullPage page, DecodePullPage(reply.body));
     int64_t added = 0;
     Status imported = RunImport(s.db(), [&](EntryImporter& importer) -> Status {
       added = 0;
       for (const PulledEnvelope& item : page.items) {
         bool refused = false;
-        PALABRE_ASSIGN_OR_RETURN(bool is_new,
-                                 envelopes.Add(importer, item.envelope,
-                                               &refused));
+        PALABRE_ASSIGN_OR_RETURN(
+            bool is_new, envelopes.Add(importer, item.envelope, &refused));
         if (is_new) ++added;
         if (refused && hold < 0) hold = item.cursor - 1;
       }
@@ -543,9 +540,9 @@ Status RelayBundle(Database& db, HttpClient& http,
   for (const std::string& bytes : envelopes) {
     StatusOr<Envelope> env = DecodeEnvelope(bytes);
     if (!env.ok()) {
-      result->rejected.push_back({"", 0, "malformed",
-                                  "a damaged envelope in the bundle: " +
-                                      env.status().message()});
+      result->rejected.push_back(
+          {"", 0, "malformed",
+           "a damaged envelope in the bundle: " + env.status().message()});
       continue;
     }
     by_device[env->device_id][env->seq] = &bytes;
@@ -556,7 +553,7 @@ Status RelayBundle(Database& db, HttpClient& http,
   }
   Session session(db, http, options);
   PALABRE_RETURN_IF_ERROR(session.Load());
-  std::set<std::string> done;  // devices finished or refused
+  std::set<std::string> done;               // devices finished or refused
   std::map<std::string, int64_t> acked_of;  // device -> seq acknowledged
   Status status = WithRetries(options, &progress, [&]() -> Status {
     PALABRE_RETURN_IF_ERROR(session.Hello());
@@ -579,7 +576,8 @@ Status RelayBundle(Database& db, HttpClient& http,
           ++it;
         }
         PALABRE_ASSIGN_OR_RETURN(
-            HttpReply reply, session.Call("POST", "/v1/push", EncodeBatch(batch)));
+            HttpReply reply,
+            session.Call("POST", "/v1/push", EncodeBatch(batch)));
         PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(reply.body));
         for (const Receipt& r : push.receipts) {
           if (!VerifyReceipt(r, session.server_key()).ok()) {
@@ -595,8 +593,7 @@ Status RelayBundle(Database& db, HttpClient& http,
         }
         if (!push.refused_code.empty()) {
           result->rejected.push_back({push.refused_device, push.refused_seq,
-                                      push.refused_code,
-                                      push.refused_message});
+                                      push.refused_code, push.refused_message});
           break;
         }
       }
@@ -632,10 +629,9 @@ StatusOr<std::string> EnrollDevice(Database& db, HttpClient& http,
   }));
   Session session(db, http, options);
   PALABRE_RETURN_IF_ERROR(session.Load());
-  const std::string body =
-      json{{"grant", InviteGrantJson(code.grant)},
-           {"public_key", ToHex(session.key().public_key)}}
-          .dump();
+  const std::string body = json{{"grant", InviteGrantJson(code.grant)},
+                                {"public_key", ToHex(session.key().public_key)}}
+                               .dump();
   std::string state;
   PALABRE_RETURN_IF_ERROR(WithRetries(options, nullptr, [&]() -> Status {
     PALABRE_RETURN_IF_ERROR(session.Hello());
@@ -692,8 +688,7 @@ StatusOr<std::vector<ServerDevice>> FetchDevicesOnce(Session& s) {
 
 }  // namespace
 
-StatusOr<std::vector<ServerDevice>> FetchDevices(Database& db,
-                                                 HttpClient& http,
+StatusOr<std::vector<ServerDevice>> FetchDevices(Database& db, HttpClient& http,
                                                  const SyncOptions& options) {
   Session session(db, http, options);
   PALABRE_RETURN_IF_ERROR(session.Load());
@@ -743,16 +738,15 @@ StatusOr<std::vector<ServerDevice>> ApproveDevices(
       return Status::Ok();
     }));
     if (approved.empty()) {
-      return NotFoundError(
-          device_prefix.empty()
-              ? "no device awaits approval"
-              : "no pending device's id starts with " + device_prefix);
+      return NotFoundError(device_prefix.empty()
+                               ? "no device awaits approval"
+                               : "no pending device's id starts with " +
+                                     device_prefix);
     }
-    PALABRE_RETURN_IF_ERROR(
-        session
-            .Call("POST", "/v1/certificates",
-                  json{{"certificates", certs}}.dump())
-            .status());
+    PALABRE_RETURN_IF_ERROR(session
+                                .Call("POST", "/v1/certificates",
+                                      json{{"certificates", certs}}.dump())
+                                .status());
     return session.SaveCounter();
   }));
   return approved;
@@ -798,21 +792,19 @@ StatusOr<ServerDevice> RevokeDevice(Database& db, HttpClient& http,
             IssueCertificate(db, target.public_key, target.role, target.name,
                              NowUnixMillis()));
         (void)cert;
-        issued = IssueRevocation(db, target.device_id,
-                                 NowUnixMillis());
+        issued = IssueRevocation(db, target.device_id, NowUnixMillis());
       }
       PALABRE_ASSIGN_OR_RETURN(r, std::move(issued));
       return Status::Ok();
     }));
     target.revoked_at = r.revoked_at;
-    PALABRE_RETURN_IF_ERROR(
-        session
-            .Call("POST", "/v1/revoke",
-                  json{{"device_id", r.device_id},
-                       {"revoked_at", r.revoked_at},
-                       {"signature", ToHex(r.signature)}}
-                      .dump())
-            .status());
+    PALABRE_RETURN_IF_ERROR(session
+                                .Call("POST", "/v1/revoke",
+                                      json{{"device_id", r.device_id},
+                                           {"revoked_at", r.revoked_at},
+                                           {"signature", ToHex(r.signature)}}
+                                          .dump())
+                                .status());
     return session.SaveCounter();
   }));
   return target;
