@@ -663,9 +663,16 @@ void PrintBreakdown(const EntryStats& s, const Wire& wire) {
   const int64_t prefix = 44 * n + 16 * s.with_parent;
   const int64_t envelope_check =
       s.floor_bytes + framing + header + prefix - s.envelope_bytes;
-  const int64_t batch_framing = push.body_in - s.envelope_bytes;
+  // A device's own push is a compact (version 2) batch: each envelope
+  // goes without its magic and version (5) and of its header only the hlc
+  // (8); the device, first seq and first prev hash go once a push.
+  const int64_t framing_sent = 14 * n;
+  const int64_t header_sent = 8 * n;
+  const int64_t batch_framing =
+      push.body_in - (s.envelope_bytes - (5 + 64 - 8) * n);
   const int64_t other_up = bodies_in - push.body_in;
-  const int64_t receipts = static_cast<int64_t>(kReceiptWireBytes) * n;
+  // One receipt a push: each push is one run of the device's chain.
+  const int64_t receipts = static_cast<int64_t>(kReceiptWireBytes) * push.count;
   const int64_t reply_framing = push.body_out - receipts;
   const int64_t other_down = bodies_out - push.body_out;
   const int64_t headers_up = wire.up - bodies_in;
@@ -680,18 +687,21 @@ void PrintBreakdown(const EntryStats& s, const Wire& wire) {
       {"floor: AEAD tags (16)", tags},
       {"floor: signatures (64)", sigs},
       {"floor: wrapped data keys (80)", wraps},
-      {"up: entry header in the clear (64: device id, seq, prev hash, hlc)",
-       header},
+      {"up: entry header in the clear (of its 64 bytes only the hlc, 8: "
+       "device, seq and prev hash follow from the batch)",
+       header_sent},
       {"up: payload prefix inside the ciphertext (44, +16 with a parent: "
        "version, device id, seq, record id, type, op, parent)",
        prefix},
-      {"up: envelope framing (19: magic, version, kind, length, wrap count, "
-       "recipient hint)",
-       framing},
-      {"up: batch framing (9 per push + 4 per envelope)", batch_framing},
+      {"up: envelope framing (14: kind, length, wrap count, recipient hint)",
+       framing_sent},
+      {"up: batch framing (65 per push: magic, version, device, first seq, "
+       "first prev hash, count; + 4 per envelope)",
+       batch_framing},
       {"up: other request bodies", other_up},
       {"up: HTTP request lines and headers", headers_up},
-      {"down: receipts (136 per entry)", receipts},
+      {"down: receipts (144 per push: one for the run of entries it added)",
+       receipts},
       {"down: push reply framing (13 per reply: magic, version, count, refusal "
        "length)",
        reply_framing},

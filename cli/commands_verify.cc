@@ -27,7 +27,8 @@ Status RunVerify(Context& ctx) {
                {"follow_ups", r.follow_ups},
                {"redacted", r.redacted},
                {"hollow", r.hollow},
-               {"receipts", r.receipts}});
+               {"receipts", r.receipts},
+               {"receipted", r.receipted}});
   } else {
     std::cout << "ok: " << r.entries << " entries from " << r.devices
               << " device" << (r.devices == 1 ? "" : "s") << " verified; "
@@ -36,7 +37,9 @@ Status RunVerify(Context& ctx) {
               << r.redacted << " records redacted";
     if (r.hollow > 0) std::cout << ", " << r.hollow << " entries hollow";
     if (r.receipts > 0) {
-      std::cout << "; " << r.receipts << " server receipts checked";
+      std::cout << "; " << r.receipts << " server receipt"
+                << (r.receipts == 1 ? "" : "s") << " checked, covering "
+                << r.receipted << " entr" << (r.receipted == 1 ? "y" : "ies");
     }
     std::cout << "\n";
   }

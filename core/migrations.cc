@@ -292,6 +292,25 @@ constexpr Migration kVaultMigrations[] = {
      "  created_at INTEGER NOT NULL,"
      "  expires_at INTEGER NOT NULL"
      ") WITHOUT ROWID;"},
+    {6, "receipts for runs of entries",
+     // core/receipt.h: the server now signs one receipt for each run of
+     // entries a push adds. The per-entry receipts of the first protocol
+     // are kept as format 1 (first_seq == last_seq), still verifiable.
+     "CREATE TABLE receipt_runs ("
+     "  device_id TEXT NOT NULL,"
+     "  first_seq INTEGER NOT NULL,"
+     "  last_seq INTEGER NOT NULL,"
+     "  last_hash BLOB NOT NULL,"
+     "  first_cursor INTEGER NOT NULL,"
+     "  received_at INTEGER NOT NULL,"
+     "  signature BLOB NOT NULL,"
+     "  format INTEGER NOT NULL,"
+     "  PRIMARY KEY (device_id, first_seq, last_seq)"
+     ") WITHOUT ROWID;"
+     "INSERT INTO receipt_runs SELECT device_id, seq, seq, entry_hash, "
+     "  cursor, received_at, signature, 1 FROM receipts;"
+     "DROP TABLE receipts;"
+     "ALTER TABLE receipt_runs RENAME TO receipts;"},
 };
 
 }  // namespace

@@ -7,8 +7,8 @@
 // None of them decides what is pushed: a sync resumes from what the server
 // says it holds, never from local "sent" flags.
 //
-// Receipts: the server's signed acknowledgements of this vault's entries
-// (core/receipt.h), checked by `palabre verify`.
+// Receipts: the server's signed acknowledgements of runs of this vault's
+// entries (core/receipt.h), checked by `palabre verify`.
 //
 // Invitations: the ones a coordinator issued (`org invite`), so that
 // `org approve` knows them.
@@ -28,26 +28,33 @@ namespace palabre {
 class Database;
 
 // Names of sync_state values.
-inline constexpr char kSyncServerKey[] = "server_key";  // 32 raw bytes
-inline constexpr char kSyncTlsPin[] = "tls_pin";        // 32 raw bytes
-inline constexpr char kSyncCounter[] = "counter";       // decimal
+inline constexpr char kSyncServerKey[] = "server_key";    // 32 raw bytes
+inline constexpr char kSyncTlsPin[] = "tls_pin";          // 32 raw bytes
+inline constexpr char kSyncCounter[] = "counter";         // decimal
 inline constexpr char kSyncPullCursor[] = "pull_cursor";  // decimal
 inline constexpr char kSyncLastResult[] = "last_result";  // JSON text
 
 // The value named `key`, or "" if none is stored.
 StatusOr<std::string> GetSyncValue(Database& db, std::string_view key);
-Status SetSyncValue(Database& db, std::string_view key,
-                    std::string_view value);
+Status SetSyncValue(Database& db, std::string_view key, std::string_view value);
 // The same for decimal integers (0 if none).
 StatusOr<int64_t> GetSyncInt(Database& db, std::string_view key);
 Status SetSyncInt(Database& db, std::string_view key, int64_t value);
 
-// Stores receipts; one already held for the same (device, seq) is kept.
+// Stores receipts; one already held for the same (device, first seq, last
+// seq) is kept.
 Status StoreReceipts(Database& db, const std::vector<Receipt>& receipts);
-// The highest seq of `device_id` this vault holds a receipt for (0: none).
+// The highest seq of `device_id` a receipt this vault holds covers (0:
+// none).
 StatusOr<int64_t> LastReceiptSeq(Database& db, std::string_view device_id);
-// Every receipt held, by device and seq.
+// Every receipt held, by device and first seq.
 StatusOr<std::vector<Receipt>> LoadReceipts(Database& db);
+// Whether `receipt` speaks for entries this vault holds: signed by
+// `server_key`, and ending with the entry this vault holds at its last seq
+// (whose hash commits the run before it). kPermissionDenied naming the
+// receipt otherwise.
+Status CheckReceiptHeld(Database& db, const Receipt& receipt,
+                        std::string_view server_key);
 
 struct Invitation {
   std::string invite_id;  // 32 hex

@@ -32,7 +32,8 @@ struct VerifyReport {
   int64_t follow_ups = 0;
   int64_t redacted = 0;  // records redacted
   int64_t hollow = 0;    // entries their author redacted before they left
-  int64_t receipts = 0;  // the partner server's receipts, each checked
+  int64_t receipts = 0;   // the partner server's receipts, each checked
+  int64_t receipted = 0;  // entries at least one of them covers
 };
 
 StatusOr<VerifyReport> VerifyRecords(Database& db);

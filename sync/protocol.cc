@@ -50,11 +50,11 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-bool Magic(Reader& r, const char* magic) {
+bool Magic(Reader& r, const char* magic, uint8_t want = 1) {
   std::string_view m;
   uint8_t version = 0;
   return r.Take(kMagicBytes, &m) && m == std::string_view(magic, 4) &&
-         r.U8(&version) && version == 1;
+         r.U8(&version) && version == want;
 }
 
 Status Malformed(const char* what) {
@@ -205,7 +205,7 @@ StatusOr<std::vector<std::string>> DecodeBatch(std::string_view body) {
 
 std::string EncodePushReply(const PushReply& reply) {
   std::string out = "PLRS";
-  out += '\x01';
+  out += '\x02';
   PutU32(out, static_cast<uint32_t>(reply.receipts.size()));
   for (const Receipt& receipt : reply.receipts) out += EncodeReceipt(receipt);
   std::string refusal;
@@ -225,7 +225,7 @@ std::string EncodePushReply(const PushReply& reply) {
 StatusOr<PushReply> DecodePushReply(std::string_view body) {
   Reader r(body);
   uint32_t count = 0;
-  if (!Magic(r, "PLRS") || !r.U32(&count) ||
+  if (!Magic(r, "PLRS", 2) || !r.U32(&count) ||
       count > r.left() / kReceiptWireBytes) {
     return Malformed("push reply");
   }

@@ -61,9 +61,11 @@ StatusOr<std::vector<std::string>> DecodeBatch(std::string_view body);
 inline constexpr std::size_t kBatchHeaderBytes = 9;
 inline constexpr std::size_t kBatchItemOverhead = 4;
 
-// The answer to a push: the receipts of the accepted prefix of the batch,
-// then the refusal that stopped it, if any (a stable code, a message and
-// the entry it concerns).
+// The answer to a push: the receipts of the accepted prefix of the batch
+// (one for each run of a device's entries it added, and the one covering
+// each run of duplicates, in the batch's order), then the refusal that
+// stopped it, if any (a stable code, a message and the entry it
+// concerns).
 struct PushReply {
   std::vector<Receipt> receipts;
   std::string refused_code;  // "" if the whole batch was taken
@@ -71,7 +73,7 @@ struct PushReply {
   std::string refused_device;  // 32 hex
   int64_t refused_seq = 0;
 };
-// "PLRS", 0x01, count (u32), receipts (core/receipt.h wire form), then the
+// "PLRS", 0x02, count (u32), receipts (core/receipt.h wire form), then the
 // refusal as UTF-8 JSON {"code","message","device","seq"} after its length
 // (u32; 0 if none).
 std::string EncodePushReply(const PushReply& reply);

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/byte_order.h"
@@ -67,6 +68,25 @@ const Migration kServerMigrations[] = {
      "  sent_by TEXT NOT NULL,"
      "  UNIQUE (device_id, seq, entry_hash)"
      ");"},
+    {2, "receipts for runs of entries",
+     // One receipt for each run of a device's entries a push added
+     // (core/receipt.h). A device's receipts cover its chain on the
+     // server once each, without overlap. The per-entry receipts of the
+     // first protocol become runs of one entry, signed again at the next
+     // start (an empty signature marks them).
+     "CREATE TABLE receipts ("
+     "  device_id TEXT NOT NULL,"
+     "  first_seq INTEGER NOT NULL,"
+     "  last_seq INTEGER NOT NULL,"
+     "  last_hash BLOB NOT NULL,"
+     "  first_cursor INTEGER NOT NULL,"
+     "  received_at INTEGER NOT NULL,"
+     "  signature BLOB NOT NULL,"
+     "  PRIMARY KEY (device_id, first_seq)"
+     ") WITHOUT ROWID;"
+     "INSERT INTO receipts SELECT device_id, seq, seq, entry_hash, cursor, "
+     "  received_at, x'' FROM envelopes;"
+     "ALTER TABLE envelopes DROP COLUMN receipt;"},
 };
 
 std::string Short(std::string_view id) { return std::string(id.substr(0, 8)); }
@@ -108,6 +128,61 @@ Status UpsertCertified(Database& db, const DeviceCertificate& c) {
   PALABRE_RETURN_IF_ERROR(stmt.BindInt(5, c.issued_at));
   PALABRE_RETURN_IF_ERROR(stmt.BindBlob(6, c.signature));
   return stmt.Run();
+}
+
+constexpr char kReceiptColumns[] =
+    "device_id, first_seq, last_seq, last_hash, first_cursor, received_at, "
+    "signature";
+
+// A receipt from a row of kReceiptColumns.
+Receipt ReceiptFromRow(Statement& stmt) {
+  Receipt r;
+  r.device_id = stmt.ColumnText(0);
+  r.first_seq = stmt.ColumnInt(1);
+  r.last_seq = stmt.ColumnInt(2);
+  r.last_hash = stmt.ColumnText(3);
+  r.first_cursor = stmt.ColumnInt(4);
+  r.received_at = stmt.ColumnInt(5);
+  r.signature = stmt.ColumnText(6);
+  return r;
+}
+
+// Signs `r` with `key` and stores it (replacing an unsigned one).
+Status SignAndStoreReceipt(Database& db, const DeviceKey& key, Receipt& r) {
+  PALABRE_ASSIGN_OR_RETURN(std::string bytes, ReceiptBytes(r, key.public_key));
+  r.signature = Sign(key, bytes);
+  PALABRE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare(std::string("INSERT OR REPLACE INTO receipts(") +
+                 kReceiptColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  PALABRE_RETURN_IF_ERROR(stmt.BindText(1, r.device_id));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, r.first_seq));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(3, r.last_seq));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(4, r.last_hash));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(5, r.first_cursor));
+  PALABRE_RETURN_IF_ERROR(stmt.BindInt(6, r.received_at));
+  PALABRE_RETURN_IF_ERROR(stmt.BindBlob(7, r.signature));
+  return stmt.Run();
+}
+
+// Signs the receipts a migration left unsigned.
+Status SignUnsignedReceipts(Database& db, const DeviceKey& key) {
+  std::vector<Receipt> unsigned_receipts;
+  {
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare(std::string("SELECT ") + kReceiptColumns +
+                   " FROM receipts WHERE length(signature) = 0"));
+    while (true) {
+      PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      unsigned_receipts.push_back(ReceiptFromRow(stmt));
+    }
+  }
+  for (Receipt& r : unsigned_receipts) {
+    PALABRE_RETURN_IF_ERROR(SignAndStoreReceipt(db, key, r));
+  }
+  return Status::Ok();
 }
 
 StatusOr<json> ParseJsonBody(std::string_view body) {
@@ -189,6 +264,7 @@ StatusOr<std::unique_ptr<ServerStore>> ServerStore::Open(
     store->key_.device_id = DeviceIdFor(store->key_.public_key);
     store->key_.secret_key = SecureBuffer::CopyOf(secret);
     sodium_memzero(secret.data(), secret.size());
+    PALABRE_RETURN_IF_ERROR(SignUnsignedReceipts(db, store->key_));
     for (const DeviceCertificate& cert : org.devices) {
       PALABRE_RETURN_IF_ERROR(UpsertCertified(db, cert));
     }
@@ -381,10 +457,22 @@ StatusOr<json> ServerStore::DeviceState(const RequestAuth& auth) {
   return out;
 }
 
-// One envelope of a push, inside the push's transaction. Adds its receipt
-// to `reply`, or sets the refusal and `*stop`.
+// Signs and stores the receipt of the run a push added, if any, and adds
+// it to `reply`.
+Status ServerStore::FinishRun(Receipt& run, PushReply& reply) {
+  if (run.first_seq == 0) return Status::Ok();
+  run.received_at = now_ms_();
+  PALABRE_RETURN_IF_ERROR(SignAndStoreReceipt(*db_, key_, run));
+  reply.receipts.push_back(std::move(run));
+  run = Receipt();
+  return Status::Ok();
+}
+
+// One envelope of a push, inside the push's transaction. Extends `run`
+// with a new entry (finishing the run before it if it cannot extend it),
+// adds the receipt covering a duplicate, or sets the refusal and `*stop`.
 Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
-                            bool* stop) {
+                            Receipt& run, bool* stop) {
   auto refuse = [&](const char* code, std::string message,
                     const std::string& device, int64_t seq) {
     reply.refused_code = code;
@@ -432,21 +520,38 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
   const std::string hash = EnvelopeEntryHash(env);
   const int64_t head_seq = dev.ColumnInt(2);
   const std::string head_hash = dev.ColumnText(3);
-  const int64_t now = now_ms_();
   if (env.seq <= head_seq) {
-    PALABRE_ASSIGN_OR_RETURN(
-        Statement held,
-        db_->Prepare("SELECT entry_hash, receipt FROM envelopes "
-                     "WHERE device_id = ? AND seq = ?"));
+    PALABRE_ASSIGN_OR_RETURN(Statement held,
+                             db_->Prepare("SELECT entry_hash FROM envelopes "
+                                          "WHERE device_id = ? AND seq = ?"));
     PALABRE_RETURN_IF_ERROR(held.BindText(1, env.device_id));
     PALABRE_RETURN_IF_ERROR(held.BindInt(2, env.seq));
     PALABRE_ASSIGN_OR_RETURN(bool row, held.Step());
     if (!row) return InternalError(name + ": below the head but not held");
     if (held.ColumnText(0) == hash) {
-      // The same entry again: the same receipt.
-      PALABRE_ASSIGN_OR_RETURN(Receipt receipt,
-                               DecodeReceipt(held.ColumnText(1)));
-      reply.receipts.push_back(std::move(receipt));
+      // The same entry again: the receipt that covers it, once a reply.
+      // A run this push added before it is finished first (it may cover
+      // this very entry, sent twice), which keeps the batch's order.
+      PALABRE_RETURN_IF_ERROR(FinishRun(run, reply));
+      PALABRE_ASSIGN_OR_RETURN(
+          Statement covering,
+          db_->Prepare(std::string("SELECT ") + kReceiptColumns +
+                       " FROM receipts WHERE device_id = ? AND "
+                       "first_seq <= ? ORDER BY first_seq DESC LIMIT 1"));
+      PALABRE_RETURN_IF_ERROR(covering.BindText(1, env.device_id));
+      PALABRE_RETURN_IF_ERROR(covering.BindInt(2, env.seq));
+      PALABRE_ASSIGN_OR_RETURN(bool found, covering.Step());
+      Receipt receipt;
+      if (found) receipt = ReceiptFromRow(covering);
+      if (!found || !receipt.Covers(env.seq)) {
+        return InternalError(name + ": held but no receipt covers it");
+      }
+      const bool sent = std::any_of(
+          reply.receipts.begin(), reply.receipts.end(), [&](const Receipt& r) {
+            return r.device_id == receipt.device_id &&
+                   r.first_seq == receipt.first_seq;
+          });
+      if (!sent) reply.receipts.push_back(std::move(receipt));
       return Status::Ok();
     }
     PALABRE_ASSIGN_OR_RETURN(
@@ -458,7 +563,7 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
     PALABRE_RETURN_IF_ERROR(fork.BindInt(2, env.seq));
     PALABRE_RETURN_IF_ERROR(fork.BindBlob(3, hash));
     PALABRE_RETURN_IF_ERROR(fork.BindBlob(4, bytes));
-    PALABRE_RETURN_IF_ERROR(fork.BindInt(5, now));
+    PALABRE_RETURN_IF_ERROR(fork.BindInt(5, now_ms_()));
     PALABRE_RETURN_IF_ERROR(fork.BindText(6, reply.refused_device));
     PALABRE_RETURN_IF_ERROR(fork.Run());
     return refuse("fork",
@@ -478,31 +583,16 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
   }
   PALABRE_ASSIGN_OR_RETURN(
       Statement insert,
-      db_->Prepare(
-          "INSERT INTO envelopes(device_id, seq, entry_hash, "
-          "envelope, received_at, receipt) VALUES (?, ?, ?, ?, ?, '')"));
+      db_->Prepare("INSERT INTO envelopes(device_id, seq, entry_hash, "
+                   "envelope, received_at) VALUES (?, ?, ?, ?, ?)"));
   PALABRE_RETURN_IF_ERROR(insert.BindText(1, env.device_id));
   PALABRE_RETURN_IF_ERROR(insert.BindInt(2, env.seq));
   PALABRE_RETURN_IF_ERROR(insert.BindBlob(3, hash));
   PALABRE_RETURN_IF_ERROR(insert.BindBlob(4, bytes));
-  PALABRE_RETURN_IF_ERROR(insert.BindInt(5, now));
+  PALABRE_RETURN_IF_ERROR(insert.BindInt(5, now_ms_()));
   PALABRE_RETURN_IF_ERROR(insert.Run());
-  Receipt receipt;
-  receipt.device_id = env.device_id;
-  receipt.seq = env.seq;
-  receipt.entry_hash = hash;
-  PALABRE_ASSIGN_OR_RETURN(receipt.cursor,
+  PALABRE_ASSIGN_OR_RETURN(int64_t cursor,
                            db_->QueryInt("SELECT last_insert_rowid()"));
-  receipt.received_at = now;
-  PALABRE_ASSIGN_OR_RETURN(std::string signed_bytes,
-                           ReceiptBytes(receipt, key_.public_key));
-  receipt.signature = Sign(key_, signed_bytes);
-  PALABRE_ASSIGN_OR_RETURN(
-      Statement set_receipt,
-      db_->Prepare("UPDATE envelopes SET receipt = ? WHERE cursor = ?"));
-  PALABRE_RETURN_IF_ERROR(set_receipt.BindBlob(1, EncodeReceipt(receipt)));
-  PALABRE_RETURN_IF_ERROR(set_receipt.BindInt(2, receipt.cursor));
-  PALABRE_RETURN_IF_ERROR(set_receipt.Run());
   PALABRE_ASSIGN_OR_RETURN(
       Statement head,
       db_->Prepare("UPDATE devices SET head_seq = ?, head_hash = ? "
@@ -511,7 +601,20 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
   PALABRE_RETURN_IF_ERROR(head.BindBlob(2, hash));
   PALABRE_RETURN_IF_ERROR(head.BindText(3, env.device_id));
   PALABRE_RETURN_IF_ERROR(head.Run());
-  reply.receipts.push_back(std::move(receipt));
+  // The run goes on while its entries follow one another in the chain
+  // and in the commit order (one writer: always, within a push, until
+  // another device's entry comes between).
+  const bool extends = run.first_seq != 0 && run.device_id == env.device_id &&
+                       run.last_seq + 1 == env.seq &&
+                       run.CursorOf(env.seq) == cursor;
+  if (!extends) {
+    PALABRE_RETURN_IF_ERROR(FinishRun(run, reply));
+    run.device_id = env.device_id;
+    run.first_seq = env.seq;
+    run.first_cursor = cursor;
+  }
+  run.last_seq = env.seq;
+  run.last_hash = hash;
   return Status::Ok();
 }
 
@@ -527,15 +630,16 @@ StatusOr<PushReply> ServerStore::Push(const RequestAuth& auth,
       return ServerError(StatusCode::kInvalidArgument, "malformed",
                          batch.status().message());
     }
+    Receipt run;
     bool stop = false;
     for (std::string_view bytes : *batch) {
       // The sender is kept with fork evidence.
       reply.refused_device = caller.device_id;
-      PALABRE_RETURN_IF_ERROR(PushOne(bytes, reply, &stop));
-      if (stop) return Status::Ok();
+      PALABRE_RETURN_IF_ERROR(PushOne(bytes, reply, run, &stop));
+      if (stop) break;
     }
-    reply.refused_device.clear();
-    return Status::Ok();
+    if (!stop) reply.refused_device.clear();
+    return FinishRun(run, reply);
   }));
   return reply;
 }
@@ -549,15 +653,15 @@ StatusOr<PushReply> ServerStore::Receipts(const RequestAuth& auth,
     PALABRE_ASSIGN_OR_RETURN(Caller caller, Authenticate(auth, "", false));
     PALABRE_ASSIGN_OR_RETURN(
         Statement stmt,
-        db_->Prepare("SELECT receipt FROM envelopes WHERE device_id = ? AND "
-                     "seq > ? ORDER BY seq LIMIT 1000"));
+        db_->Prepare(std::string("SELECT ") + kReceiptColumns +
+                     " FROM receipts WHERE device_id = ? AND last_seq > ? "
+                     "ORDER BY first_seq LIMIT 1000"));
     PALABRE_RETURN_IF_ERROR(stmt.BindText(1, caller.device_id));
     PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, after));
     while (true) {
       PALABRE_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) return Status::Ok();
-      PALABRE_ASSIGN_OR_RETURN(Receipt r, DecodeReceipt(stmt.ColumnText(0)));
-      reply.receipts.push_back(std::move(r));
+      reply.receipts.push_back(ReceiptFromRow(stmt));
     }
   }));
   return reply;

@@ -10,7 +10,8 @@
 //     invitation's grant) and its counter is above the device's last one;
 //   - a device's entries are accepted only in chain order (seq = head + 1,
 //     prev hash = head's hash), only from a certified, unrevoked device;
-//   - an exact duplicate is answered with the receipt it got the first time;
+//   - each run of a device's entries a push adds gets one receipt;
+//   - an exact duplicate is answered with the receipt that covers it;
 //   - a different entry at a used (device, seq) is refused as a fork and
 //     kept as evidence;
 //   - the answer to a push covers only the prefix of the batch it committed
@@ -90,8 +91,9 @@ class ServerStore {
   // POST /v1/push: a batch of envelopes (sync/protocol.h).
   StatusOr<PushReply> Push(const RequestAuth& auth, std::string_view body);
 
-  // GET /v1/receipts?after=SEQ: the receipts of the caller's own entries
-  // after SEQ, at most 1000 (a reply lost on the way is fetched again).
+  // GET /v1/receipts?after=SEQ: the receipts covering the caller's own
+  // entries after SEQ, by first seq, at most 1000 (a reply lost on the
+  // way is fetched again).
   StatusOr<PushReply> Receipts(const RequestAuth& auth, int64_t after);
 
   // GET /v1/pull?after=N&max=BYTES (coordinators only): envelopes after
@@ -126,7 +128,9 @@ class ServerStore {
                                 bool allow_pending);
   StatusOr<Caller> AuthenticateCoordinator(const RequestAuth& auth,
                                            std::string_view body);
-  Status PushOne(std::string_view bytes, PushReply& reply, bool* stop);
+  Status PushOne(std::string_view bytes, PushReply& reply, Receipt& run,
+                 bool* stop);
+  Status FinishRun(Receipt& run, PushReply& reply);
 
   std::mutex mu_;
   std::unique_ptr<Database> db_;

@@ -60,6 +60,21 @@ Status ReplyError(const HttpReply& reply) {
   return FailedPreconditionError(text);
 }
 
+// Whether `r` acknowledges the next entries of `device` after `acked`:
+// the server's, for that device, starting at or before acked + 1 and going
+// past it. kPermissionDenied otherwise. The entries it ends with are
+// checked by the caller.
+Status CheckNextReceipt(const Receipt& r, std::string_view device,
+                        int64_t acked, std::string_view server_key) {
+  if (r.device_id != device || r.first_seq > acked + 1 || r.last_seq <= acked) {
+    return PermissionDeniedError(
+        "the server's receipt for " + ReceiptName(r) +
+        " does not acknowledge the entries sent (after seq " +
+        std::to_string(acked) + ")");
+  }
+  return VerifyReceipt(r, server_key);
+}
+
 // Talks to the server as this vault's device.
 class Session {
  public:
@@ -319,28 +334,28 @@ class Pusher {
         return sent.status();
       }
       PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(sent->body));
-      // Each receipt must be the server's, for the next entry of ours.
+      // Each receipt must be the server's, for the next entries of ours,
+      // ending with the entry this vault holds there.
       std::vector<Receipt> good;
-      for (std::size_t i = 0; i < push.receipts.size(); ++i) {
-        const Receipt& r = push.receipts[i];
-        if (i >= hashes.size() || r.device_id != me ||
-            r.seq != acked + 1 + static_cast<int64_t>(i) ||
-            r.entry_hash != hashes[i] ||
-            !VerifyReceipt(r, s_.server_key()).ok()) {
+      const int64_t before = acked;
+      for (const Receipt& r : push.receipts) {
+        Status ok = CheckNextReceipt(r, me, acked, s_.server_key());
+        if (ok.ok()) ok = CheckReceiptHeld(s_.db(), r, s_.server_key());
+        if (!ok.ok()) {
           return PermissionDeniedError(
-              "the server's receipt for seq " + std::to_string(r.seq) +
-              " does not verify: it is not the entry this vault sent, or "
-              "not signed by the server's key");
+              ok.message() +
+              ": it is not for the entries this vault sent, or not signed "
+              "by the server's key");
         }
+        acked = r.last_seq;
         good.push_back(r);
       }
       PALABRE_RETURN_IF_ERROR(s_.db().Transaction([&]() -> Status {
         PALABRE_RETURN_IF_ERROR(StoreReceipts(s_.db(), good));
         return s_.SaveCounter();
       }));
-      acked += static_cast<int64_t>(good.size());
-      progress_.pushed += static_cast<int64_t>(good.size());
-      result_.pushed += static_cast<int64_t>(good.size());
+      progress_.pushed += acked - before;
+      result_.pushed += acked - before;
       if (!push.refused_code.empty()) {
         result_.rejected.push_back({push.refused_device, push.refused_seq,
                                     push.refused_code, push.refused_message});
@@ -376,22 +391,20 @@ class Pusher {
           s_.Call("GET", "/v1/receipts?after=" + std::to_string(have), ""));
       PALABRE_ASSIGN_OR_RETURN(PushReply got, DecodePushReply(reply.body));
       std::vector<Receipt> good;
+      const int64_t before = have;
       for (const Receipt& r : got.receipts) {
-        if (r.device_id != me || r.seq != have + 1 ||
-            !VerifyReceipt(r, s_.server_key()).ok()) {
+        if (!CheckNextReceipt(r, me, have, s_.server_key()).ok() ||
+            !CheckReceiptHeld(s_.db(), r, s_.server_key()).ok()) {
           break;
         }
-        PALABRE_ASSIGN_OR_RETURN(std::optional<Entry> e,
-                                 LoadEntry(s_.db(), me, r.seq));
-        if (!e.has_value() || e->hash != r.entry_hash) break;
         good.push_back(r);
-        ++have;
+        have = r.last_seq;
       }
       if (good.empty()) return Status::Ok();
       PALABRE_RETURN_IF_ERROR(StoreReceipts(s_.db(), good));
       // Acknowledged, though the first answer never arrived.
-      progress_.pushed += static_cast<int64_t>(good.size());
-      result_.pushed += static_cast<int64_t>(good.size());
+      progress_.pushed += have - before;
+      result_.pushed += have - before;
     }
     return Status::Ok();
   }
@@ -537,6 +550,7 @@ Status RelayBundle(Database& db, HttpClient& http,
                    const SyncOptions& options, SyncResult* result) {
   // Each device's envelopes, in chain order.
   std::map<std::string, std::map<int64_t, const std::string*>> by_device;
+  std::map<std::string, std::map<int64_t, std::string>> hash_of;
   for (const std::string& bytes : envelopes) {
     StatusOr<Envelope> env = DecodeEnvelope(bytes);
     if (!env.ok()) {
@@ -546,6 +560,7 @@ Status RelayBundle(Database& db, HttpClient& http,
       continue;
     }
     by_device[env->device_id][env->seq] = &bytes;
+    hash_of[env->device_id][env->seq] = EnvelopeEntryHash(*env);
   }
   SyncProgress progress;
   for (const auto& [device, chain] : by_device) {
@@ -579,17 +594,23 @@ Status RelayBundle(Database& db, HttpClient& http,
             HttpReply reply,
             session.Call("POST", "/v1/push", EncodeBatch(batch)));
         PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(reply.body));
+        // Receipts for the device's next entries, each ending with the
+        // entry the bundle holds there.
         for (const Receipt& r : push.receipts) {
-          if (!VerifyReceipt(r, session.server_key()).ok()) {
-            return PermissionDeniedError(
-                "a receipt is not signed by the server's key");
+          const std::map<int64_t, std::string>& hashes = hash_of[device];
+          const auto last = hashes.find(r.last_seq);
+          Status ok = CheckNextReceipt(r, device, acked, session.server_key());
+          if (ok.ok() &&
+              (last == hashes.end() || last->second != r.last_hash)) {
+            ok = PermissionDeniedError("the server's receipt for " +
+                                       ReceiptName(r) +
+                                       " names entries the bundle does not "
+                                       "hold");
           }
-        }
-        for (const Receipt& r : push.receipts) {
-          if (r.device_id != device || r.seq <= acked) continue;
-          acked = r.seq;
-          ++progress.pushed;
-          ++result->pushed;
+          if (!ok.ok()) return ok;
+          progress.pushed += r.last_seq - acked;
+          result->pushed += r.last_seq - acked;
+          acked = r.last_seq;
         }
         if (!push.refused_code.empty()) {
           result->rejected.push_back({push.refused_device, push.refused_seq,

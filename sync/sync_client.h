@@ -5,8 +5,9 @@
 // coordinator's vault) pulls every device's entries after the vault's pull
 // cursor, verifies them and imports them. It resumes from what the server
 // says it holds (its chain head for this device), never from local "sent"
-// flags; receipts are checked (the server's key, the entry they name) and
-// kept. Batches are sized in bytes: they grow while the link holds and
+// flags; receipts (one for each run of entries a push added) are checked
+// (the server's key, the range following what was acknowledged, the hash
+// of the entry they end with) and kept. Batches are sized in bytes: they grow while the link holds and
 // shrink when it fails. On a failing link the whole exchange is retried
 // with exponential backoff and jitter until `max_wait_ms` is spent; what
 // was acknowledged stays acknowledged, so running sync again continues.
@@ -82,7 +83,8 @@ Status MeetServer(Database& db, HttpClient& http, const SyncOptions& options);
 
 // Relays a bundle's envelopes to the server, as any enrolled device may:
 // each device's envelopes in chain order, in batches; the server takes what
-// it lacks and answers what it holds with the same receipts.
+// it lacks and answers what it holds with the receipts that cover it (each
+// checked against the bundle's entries).
 // `result->pushed` counts the envelopes the server acknowledged;
 // refusals (a device not approved, a fork, ...) are in `result->rejected`
 // and stop only that device. Errors as RunSync.

@@ -100,7 +100,7 @@ TEST_CASE("after sync the coordinator sees both facilitators' sessions, "
   CHECK(report.out.find("Mopti") != std::string::npos);
 
   // Every vault verifies; the facilitators' receipts were checked.
-  CHECK(VerifyCounts(gao)["receipts"] == Entries(gao));
+  CHECK(VerifyCounts(gao)["receipted"] == Entries(gao));
   CHECK(VerifyCounts(org.coordinator())["devices"] == 2);
 
   // Again: nothing new either way.
@@ -197,7 +197,7 @@ TEST_CASE("a link cut at any byte of a sync loses nothing and duplicates "
   // The server holds exactly the device's log, each entry once; every
   // receipt verifies; the coordinator holds the same set.
   CHECK(ServerHeads(org.coordinator())["gao"] == Entries(gao));
-  CHECK(VerifyCounts(gao)["receipts"] == Entries(gao));
+  CHECK(VerifyCounts(gao)["receipted"] == Entries(gao));
   SyncJson(org.coordinator());
   CHECK(VerifyCounts(org.coordinator())["entries"] == Entries(gao));
   CHECK(RunJson(org.coordinator(), {"session", "list"}).size() ==
@@ -236,7 +236,7 @@ TEST_CASE("the server killed at random moments during pushes loses nothing",
   // Every receipt the device holds names an entry the server has: the
   // server's head is the device's, and the chain is accepted only in order.
   CHECK(ServerHeads(org.coordinator())["gao"] == Entries(gao));
-  CHECK(VerifyCounts(gao)["receipts"] == Entries(gao));
+  CHECK(VerifyCounts(gao)["receipted"] == Entries(gao));
   SyncJson(org.coordinator());
   CHECK(VerifyCounts(org.coordinator())["entries"] == Entries(gao));
 }
@@ -265,7 +265,7 @@ TEST_CASE("two syncs of the same vault at once push each entry once",
   CHECK(a.exit_code == 0);
   CHECK(b.exit_code == 0);
   CHECK(ServerHeads(org.coordinator())["gao"] == Entries(gao));
-  CHECK(VerifyCounts(gao)["receipts"] == Entries(gao));
+  CHECK(VerifyCounts(gao)["receipted"] == Entries(gao));
   SyncJson(org.coordinator());
   CHECK(VerifyCounts(org.coordinator())["entries"] == Entries(gao));
 }

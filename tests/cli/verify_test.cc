@@ -35,12 +35,14 @@ TEST_CASE("verify prints ok with the counts, as text and JSON",
   CHECK(empty.at("follow_ups") == 0);
   CHECK(empty.at("redacted") == 0);
   for (const char* key : {"ok", "devices", "entries", "sessions", "commitments",
-                          "follow_ups", "redacted", "hollow", "receipts"}) {
+                          "follow_ups", "redacted", "hollow", "receipts",
+                          "receipted"}) {
     CHECK(empty.contains(key));
   }
-  CHECK(empty.size() == 9);
+  CHECK(empty.size() == 10);
   CHECK(empty.at("hollow") == 0);
   CHECK(empty.at("receipts") == 0);
+  CHECK(empty.at("receipted") == 0);
 
   const std::vector<Added> added = AddSessionsFile(dir, SampleSessions());
   RunJson(dir, {"commitment", "update", added[0].commitments[0], "--status",

@@ -5,17 +5,20 @@
 // as hostile. Each encoding round-trips; every truncation, trailing bytes,
 // counts the body cannot hold (refused before anything is reserved) and
 // pull cursors that do not grow are refused with kInvalidArgument; a
-// receipt with any byte changed no longer verifies; an invitation code with
-// a character changed, the wrong prefix, too long, or a grant re-signed by
-// another key is refused, whitespace around it is not a reason to refuse.
+// receipt (one per run of entries) with any byte changed no longer
+// verifies, one of the first protocol (one entry, "palabre.receipt/1")
+// still does, and the first protocol's push reply is refused; an
+// invitation code with a character changed, the wrong prefix, too long, or
+// a grant re-signed by another key is refused, whitespace around it is not
+// a reason to refuse.
 // The bytes a device signs for each request are pinned here, computed by
 // hand from docs/protocol.md with libsodium alone.
 #include "sync/protocol.h"
-#include "tests/sync/keys_util.h"
 
 #include <sodium.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -27,6 +30,7 @@
 #include "core/organisation.h"
 #include "core/receipt.h"
 #include "sync/invite.h"
+#include "tests/sync/keys_util.h"
 
 namespace palabre::testing {
 namespace {
@@ -46,7 +50,6 @@ using sync::PushReply;
 const unsigned char* U(const std::string& s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
-
 
 std::string Blake2b256(const std::string& bytes) {
   std::string out(32, '\0');
@@ -75,24 +78,29 @@ std::string BigEndian64(uint64_t v) {
 
 std::string BigEndian32(uint32_t v) { return BigEndian64(v).substr(4); }
 
-// A receipt signed by `server`.
+// A run receipt (format 2) for `device_id`'s entries first..last, signed
+// by `server`; the last entry's hash is made up from its seq.
 Receipt SignedReceipt(const DeviceKey& server, const std::string& device_id,
-                      int64_t seq, int64_t cursor, int64_t received_at) {
+                      int64_t first_seq, int64_t last_seq, int64_t first_cursor,
+                      int64_t received_at) {
   Receipt r;
   r.device_id = device_id;
-  r.seq = seq;
-  r.entry_hash = Blake2b256("entry " + std::to_string(seq));
-  r.cursor = cursor;
+  r.first_seq = first_seq;
+  r.last_seq = last_seq;
+  r.last_hash = Blake2b256("entry " + std::to_string(last_seq));
+  r.first_cursor = first_cursor;
   r.received_at = received_at;
   auto bytes = ReceiptBytes(r, server.public_key);
+  INFO(bytes.status().ToString());
   REQUIRE(bytes.ok());
   r.signature = SignDetached(server, *bytes);
   return r;
 }
 
 bool SameReceipt(const Receipt& a, const Receipt& b) {
-  return a.device_id == b.device_id && a.seq == b.seq &&
-         a.entry_hash == b.entry_hash && a.cursor == b.cursor &&
+  return a.format == b.format && a.device_id == b.device_id &&
+         a.first_seq == b.first_seq && a.last_seq == b.last_seq &&
+         a.last_hash == b.last_hash && a.first_cursor == b.first_cursor &&
          a.received_at == b.received_at && a.signature == b.signature;
 }
 
@@ -230,11 +238,12 @@ TEST_CASE("a push reply round-trips its receipts and its refusal",
           "[sync][protocol]") {
   const DeviceKey server = NewSigningKey();
   const DeviceKey device = NewSigningKey();
-  PushReply full;
-  for (int64_t seq = 1; seq <= 3; ++seq) {
-    full.receipts.push_back(
-        SignedReceipt(server, device.device_id, seq, 10 + seq, 1767225600000));
-  }
+  const DeviceKey relayed = NewSigningKey();
+  PushReply full;  // runs of one entry, of four, and another device's
+  full.receipts = {
+      SignedReceipt(server, device.device_id, 1, 1, 11, 1767225600000),
+      SignedReceipt(server, device.device_id, 2, 5, 12, 1767225600000),
+      SignedReceipt(server, relayed.device_id, 1, 3, 16, 1767225600000)};
   PushReply refused = full;
   refused.receipts.pop_back();
   refused.refused_code = "out_of_order";
@@ -253,7 +262,12 @@ TEST_CASE("a push reply round-trips its receipts and its refusal",
     INFO(reply->receipts.size()
          << " receipts, refusal '" << reply->refused_code << "'");
     const std::string bytes = EncodePushReply(*reply);
-    CHECK(bytes.substr(0, 5) == "PLRS\x01");
+    CHECK(bytes.substr(0, 5) == "PLRS\x02");
+    if (reply->refused_code.empty()) {
+      // Magic and version, count, the receipts, an empty refusal.
+      CHECK(bytes.size() ==
+            5 + 4 + reply->receipts.size() * kReceiptWireBytes + 4);
+    }
     auto decoded = DecodePushReply(bytes);
     INFO(decoded.status().ToString());
     REQUIRE(decoded.ok());
@@ -277,28 +291,49 @@ TEST_CASE("a push reply round-trips its receipts and its refusal",
   REQUIRE(decoded.ok());
   CHECK(decoded->refused_code == "approval_pending");
 
-  const std::string receipt = EncodeReceipt(full.receipts[0]);
+  const std::string receipt = EncodeReceipt(full.receipts[1]);
+  // The same bytes, well framed, are taken: each case below breaks one
+  // thing.
+  auto one =
+      DecodePushReply("PLRS\x02" + BigEndian32(1) + receipt + BigEndian32(0));
+  REQUIRE(one.ok());
+  REQUIRE(one->receipts.size() == 1);
+  CHECK(SameReceipt(one->receipts[0], full.receipts[1]));
   auto with_refusal = [](const std::string& json) {
-    return "PLRS\x01" + BigEndian32(0) +
+    return "PLRS\x02" + BigEndian32(0) +
            BigEndian32(static_cast<uint32_t>(json.size())) + json;
   };
   Receipt seq_zero = full.receipts[0];
-  seq_zero.seq = 0;
+  seq_zero.first_seq = 0;
+  Receipt backwards = full.receipts[1];  // 2-5
+  backwards.last_seq = 1;
+  // The first protocol's reply's shape: version 1, a 136-byte receipt.
+  const std::string version1 =
+      "PLRS\x01" + BigEndian32(1) + receipt.substr(0, 136) + BigEndian32(0);
   struct Bad {
     const char* what;
     std::string bytes;
   };
   const std::vector<Bad> bad = {
-      {"wrong magic", "PLRX\x01" + BigEndian32(0) + BigEndian32(0)},
-      {"version 2", "PLRS\x02" + BigEndian32(0) + BigEndian32(0)},
+      {"wrong magic", "PLRX\x02" + BigEndian32(0) + BigEndian32(0)},
+      {"version 1, empty", "PLRS\x01" + BigEndian32(0) + BigEndian32(0)},
+      {"version 1, a 136-byte receipt", version1},
+      {"version 1, a receipt of this one",
+       "PLRS\x01" + BigEndian32(1) + receipt + BigEndian32(0)},
+      {"version 3", "PLRS\x03" + BigEndian32(0) + BigEndian32(0)},
+      {"version 0", std::string("PLRS\0", 5) + BigEndian32(0) + BigEndian32(0)},
       {"a count of 2^32-1",
-       "PLRS\x01" + BigEndian32(0xffffffffu) + receipt + BigEndian32(0)},
+       "PLRS\x02" + BigEndian32(0xffffffffu) + receipt + BigEndian32(0)},
       {"two receipts counted, one there",
-       "PLRS\x01" + BigEndian32(2) + receipt + BigEndian32(0)},
-      {"a receipt with seq 0",
-       "PLRS\x01" + BigEndian32(1) + EncodeReceipt(seq_zero) + BigEndian32(0)},
+       "PLRS\x02" + BigEndian32(2) + receipt + BigEndian32(0)},
+      {"a receipt with first seq 0",
+       "PLRS\x02" + BigEndian32(1) + EncodeReceipt(seq_zero) + BigEndian32(0)},
+      {"a receipt whose last seq is before its first",
+       "PLRS\x02" + BigEndian32(1) + EncodeReceipt(backwards) + BigEndian32(0)},
+      {"a receipt cut to the first protocol's 136 bytes",
+       "PLRS\x02" + BigEndian32(1) + receipt.substr(0, 136) + BigEndian32(0)},
       {"a refusal longer than the body",
-       "PLRS\x01" + BigEndian32(0) + BigEndian32(100) + "{}"},
+       "PLRS\x02" + BigEndian32(0) + BigEndian32(100) + "{}"},
       {"a refusal that is not JSON", with_refusal("not json")},
       {"a refusal that is a JSON array", with_refusal("[1,2]")},
       {"a refusal without a code",
@@ -393,32 +428,196 @@ TEST_CASE("a pull page round-trips and its cursors must grow",
   }
 }
 
-TEST_CASE("a receipt round-trips and any changed byte breaks it",
+TEST_CASE("a run receipt is signed over the documented bytes",
           "[sync][protocol][receipt]") {
   const DeviceKey server = NewSigningKey();
   const DeviceKey other_server = NewSigningKey();
   const DeviceKey device = NewSigningKey();
   const Receipt receipt =
-      SignedReceipt(server, device.device_id, 12, 345, 1767225600123);
+      SignedReceipt(server, device.device_id, 12, 20, 345, 1767225600123);
+  CHECK(receipt.format == kReceiptFormatRun);
   REQUIRE(VerifyReceipt(receipt, server.public_key).ok());
   CHECK(VerifyReceipt(receipt, other_server.public_key).code() ==
         StatusCode::kPermissionDenied);
 
-  // The signed bytes, by hand.
-  std::string expected("palabre.receipt/1", 17);
+  // The signed bytes, by hand (docs/protocol.md, "Receipts").
+  std::string expected("palabre.receipt/2", 17);
   expected += '\0';
   expected += server.public_key;
   expected += Unhex(device.device_id);
   expected += BigEndian64(12);
-  expected += receipt.entry_hash;
+  expected += BigEndian64(20);
+  expected += Blake2b256("entry 20");
   expected += BigEndian64(345);
   expected += BigEndian64(1767225600123);
+  REQUIRE(expected.size() == 18 + 32 + 16 + 8 + 8 + 32 + 8 + 8);
   auto signed_bytes = ReceiptBytes(receipt, server.public_key);
   REQUIRE(signed_bytes.ok());
   CHECK(ToHex(*signed_bytes) == ToHex(expected));
+  // A signature over exactly those bytes, made without ReceiptBytes.
+  Receipt by_hand = receipt;
+  by_hand.signature = SignDetached(server, expected);
+  CHECK(VerifyReceipt(by_hand, server.public_key).ok());
 
+  // Every field is in the signed bytes: changing any one breaks the
+  // signature.
+  struct Change {
+    const char* what;
+    void (*change)(Receipt&);
+  };
+  const std::vector<Change> changes = {
+      {"device",
+       [](Receipt& r) { r.device_id[0] = r.device_id[0] == '0' ? '1' : '0'; }},
+      {"first seq earlier", [](Receipt& r) { r.first_seq = 11; }},
+      {"first seq later", [](Receipt& r) { r.first_seq = 13; }},
+      {"last seq earlier", [](Receipt& r) { r.last_seq = 19; }},
+      {"last seq later", [](Receipt& r) { r.last_seq = 21; }},
+      {"last hash", [](Receipt& r) { r.last_hash[31] ^= 0x80; }},
+      {"first cursor", [](Receipt& r) { r.first_cursor = 346; }},
+      {"received_at", [](Receipt& r) { r.received_at += 1; }},
+      {"format 1 (one entry)",
+       [](Receipt& r) {
+         r.format = kReceiptFormatEntry;
+         r.first_seq = r.last_seq;
+       }},
+  };
+  for (const Change& c : changes) {
+    INFO(c.what);
+    Receipt changed = receipt;
+    c.change(changed);
+    REQUIRE(ReceiptBytes(changed, server.public_key).ok());
+    CHECK(VerifyReceipt(changed, server.public_key).code() ==
+          StatusCode::kPermissionDenied);
+  }
+
+  // What the bytes cannot be made of.
+  struct Bad {
+    const char* what;
+    void (*change)(Receipt&);
+  };
+  const std::vector<Bad> bad = {
+      {"format 0", [](Receipt& r) { r.format = 0; }},
+      {"format 3", [](Receipt& r) { r.format = 3; }},
+      {"first seq 0", [](Receipt& r) { r.first_seq = 0; }},
+      {"first seq negative", [](Receipt& r) { r.first_seq = -1; }},
+      {"last seq before first", [](Receipt& r) { r.last_seq = 11; }},
+      {"format 1 with first != last",
+       [](Receipt& r) { r.format = kReceiptFormatEntry; }},
+      {"first cursor 0", [](Receipt& r) { r.first_cursor = 0; }},
+      {"received_at negative", [](Receipt& r) { r.received_at = -1; }},
+      {"a 31-byte hash", [](Receipt& r) { r.last_hash.pop_back(); }},
+      {"a device id in upper case",
+       [](Receipt& r) {
+         for (char& c : r.device_id) c = static_cast<char>(std::toupper(c));
+       }},
+      {"a short device id", [](Receipt& r) { r.device_id.pop_back(); }},
+  };
+  for (const Bad& b : bad) {
+    INFO(b.what);
+    Receipt changed = receipt;
+    b.change(changed);
+    CHECK(ReceiptBytes(changed, server.public_key).status().code() ==
+          StatusCode::kInvalidArgument);
+    CHECK(VerifyReceipt(changed, server.public_key).code() ==
+          StatusCode::kInvalidArgument);
+  }
+  CHECK(ReceiptBytes(receipt, server.public_key.substr(1)).status().code() ==
+        StatusCode::kInvalidArgument);
+
+  // What a run says of the entries in it.
+  CHECK(ReceiptName(receipt) ==
+        "device " + device.device_id.substr(0, 8) + " seq 12-20");
+  const Receipt single =
+      SignedReceipt(server, device.device_id, 7, 7, 99, 1767225600123);
+  CHECK(ReceiptName(single) ==
+        "device " + device.device_id.substr(0, 8) + " seq 7");
+  struct Cover {
+    int64_t seq;
+    bool covered;
+  };
+  for (const Cover& c : std::vector<Cover>{
+           {11, false}, {12, true}, {16, true}, {20, true}, {21, false}}) {
+    INFO("seq " << c.seq);
+    CHECK(receipt.Covers(c.seq) == c.covered);
+    if (c.covered) CHECK(receipt.CursorOf(c.seq) == 345 + c.seq - 12);
+  }
+}
+
+TEST_CASE("a receipt of the first protocol still verifies",
+          "[sync][protocol][receipt]") {
+  const DeviceKey server = NewSigningKey();
+  const DeviceKey device = NewSigningKey();
+  Receipt legacy;
+  legacy.format = kReceiptFormatEntry;
+  legacy.device_id = device.device_id;
+  legacy.first_seq = 7;
+  legacy.last_seq = 7;
+  legacy.last_hash = Blake2b256("entry 7");
+  legacy.first_cursor = 99;
+  legacy.received_at = 1767225600123;
+
+  // The first protocol's bytes, by hand: no last seq.
+  std::string expected("palabre.receipt/1", 17);
+  expected += '\0';
+  expected += server.public_key;
+  expected += Unhex(device.device_id);
+  expected += BigEndian64(7);
+  expected += legacy.last_hash;
+  expected += BigEndian64(99);
+  expected += BigEndian64(1767225600123);
+  REQUIRE(expected.size() == 18 + 32 + 16 + 8 + 32 + 8 + 8);
+  auto signed_bytes = ReceiptBytes(legacy, server.public_key);
+  REQUIRE(signed_bytes.ok());
+  CHECK(ToHex(*signed_bytes) == ToHex(expected));
+
+  // Signed as the first protocol's server signed it: still verifies.
+  legacy.signature = SignDetached(server, expected);
+  CHECK(VerifyReceipt(legacy, server.public_key).ok());
+  CHECK(VerifyReceipt(legacy, NewSigningKey().public_key).code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(ReceiptName(legacy) ==
+        "device " + device.device_id.substr(0, 8) + " seq 7");
+
+  // The formats do not stand for each other: the same one-entry run read
+  // as format 2 does not verify with the format-1 signature, nor the
+  // reverse.
+  Receipt as_run = legacy;
+  as_run.format = kReceiptFormatRun;
+  CHECK(VerifyReceipt(as_run, server.public_key).code() ==
+        StatusCode::kPermissionDenied);
+  const Receipt run =
+      SignedReceipt(server, device.device_id, 7, 7, 99, 1767225600123);
+  REQUIRE(run.last_hash == legacy.last_hash);
+  CHECK(run.signature != legacy.signature);
+  Receipt run_as_legacy = run;
+  run_as_legacy.format = kReceiptFormatEntry;
+  CHECK(VerifyReceipt(run_as_legacy, server.public_key).code() ==
+        StatusCode::kPermissionDenied);
+
+  // A format-1 receipt names one entry only.
+  Receipt two = legacy;
+  two.last_seq = 8;
+  CHECK(ReceiptBytes(two, server.public_key).status().code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(VerifyReceipt(two, server.public_key).code() ==
+        StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("a receipt round-trips and any changed byte breaks it",
+          "[sync][protocol][receipt]") {
+  const DeviceKey server = NewSigningKey();
+  const DeviceKey device = NewSigningKey();
+  const Receipt receipt =
+      SignedReceipt(server, device.device_id, 12, 20, 345, 1767225600123);
+
+  // device 16 | first 8 | last 8 | last hash 32 | first cursor 8 |
+  // received_at 8 | signature 64.
   const std::string wire = EncodeReceipt(receipt);
   REQUIRE(wire.size() == kReceiptWireBytes);
+  CHECK(ToHex(wire) ==
+        ToHex(Unhex(device.device_id) + BigEndian64(12) + BigEndian64(20) +
+              receipt.last_hash + BigEndian64(345) +
+              BigEndian64(1767225600123) + receipt.signature));
   auto decoded = DecodeReceipt(wire);
   REQUIRE(decoded.ok());
   CHECK(SameReceipt(*decoded, receipt));
@@ -426,6 +625,7 @@ TEST_CASE("a receipt round-trips and any changed byte breaks it",
   CheckTruncationsAndTrailing(
       wire, [](std::string_view b) { return DecodeReceipt(b); });
 
+  int decoded_changes = 0;
   for (std::size_t offset = 0; offset < wire.size(); ++offset) {
     for (const uint8_t mask : {0x01, 0x80, 0xff}) {
       std::string changed = wire;
@@ -433,32 +633,75 @@ TEST_CASE("a receipt round-trips and any changed byte breaks it",
       INFO("byte " << offset << " ^ " << int{mask});
       auto d = DecodeReceipt(changed);
       if (d.ok()) {
+        ++decoded_changes;
         CHECK_FALSE(VerifyReceipt(*d, server.public_key).ok());
       } else {
         CHECK(d.status().code() == StatusCode::kInvalidArgument);
       }
     }
   }
+  // Most changes decode (and then fail the signature), not just refused.
+  CHECK(decoded_changes > 300);
 
-  // Numbers a receipt cannot hold are refused when decoding.
-  struct Bad {
-    const char* what;
+  // Numbers a receipt cannot hold are refused when decoding. Offsets:
+  // first seq 16, last seq 24, first cursor 64, received_at 72.
+  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+  struct Field {
     std::size_t offset;
     uint64_t value;
   };
-  const std::vector<Bad> bad = {
-      {"seq 0", 16, 0},
-      {"seq above INT64_MAX", 16, static_cast<uint64_t>(INT64_MAX) + 1},
-      {"cursor 0", 56, 0},
-      {"cursor 2^64-1", 56, UINT64_MAX},
-      {"received_at above INT64_MAX", 64, static_cast<uint64_t>(INT64_MAX) + 1},
+  struct Case {
+    const char* what;
+    std::vector<Field> fields;
+    bool ok;
   };
-  for (const Bad& b : bad) {
-    INFO(b.what);
+  const std::vector<Case> cases = {
+      {"first seq 0", {{16, 0}}, false},
+      {"first and last above INT64_MAX",
+       {{16, kMax + 1}, {24, kMax + 1}},
+       false},
+      {"last seq above INT64_MAX", {{24, kMax + 1}}, false},
+      {"last seq 2^64-1", {{24, UINT64_MAX}}, false},
+      {"last seq before first", {{24, 11}}, false},
+      {"last seq 0", {{24, 0}}, false},
+      {"first cursor 0", {{64, 0}}, false},
+      {"first cursor 2^64-1", {{64, UINT64_MAX}}, false},
+      {"first cursor above INT64_MAX, one entry",
+       {{24, 12}, {64, kMax + 1}},
+       false},
+      // 12..20 take 9 cursors: the last would be INT64_MAX + 1.
+      {"the run's last cursor above INT64_MAX", {{64, kMax - 7}}, false},
+      {"received_at above INT64_MAX", {{72, kMax + 1}}, false},
+      // The edges that still fit.
+      {"the run's last cursor at INT64_MAX", {{64, kMax - 8}}, true},
+      {"one entry", {{24, 12}}, true},
+      {"one entry at INT64_MAX, cursor INT64_MAX",
+       {{16, kMax}, {24, kMax}, {64, kMax}},
+       true},
+      {"first seq 1, cursor 1", {{16, 1}, {64, 1}}, true},
+      {"received_at 0", {{72, 0}}, true},
+      {"received_at INT64_MAX", {{72, kMax}}, true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
     std::string changed = wire;
-    changed.replace(b.offset, 8, BigEndian64(b.value));
-    CHECK(DecodeReceipt(changed).status().code() ==
-          StatusCode::kInvalidArgument);
+    for (const Field& field : c.fields) {
+      changed.replace(field.offset, 8, BigEndian64(field.value));
+    }
+    auto d = DecodeReceipt(changed);
+    if (!c.ok) {
+      CHECK(d.status().code() == StatusCode::kInvalidArgument);
+      continue;
+    }
+    INFO(d.status().ToString());
+    REQUIRE(d.ok());
+    CHECK(d->first_cursor >= 1);
+    CHECK(d->last_seq >= d->first_seq);
+    CHECK(d->CursorOf(d->last_seq) >= d->first_cursor);
+    CHECK(EncodeReceipt(*d) == changed);
+    // Well formed, but not what the server signed.
+    CHECK(VerifyReceipt(*d, server.public_key).code() ==
+          StatusCode::kPermissionDenied);
   }
 }
 

@@ -3,13 +3,17 @@
 // clock the test moves. What every device relies on: an invitation the
 // organisation signed enrols one key, once, before it expires, and leaves it
 // pending until a coordinator sends the organisation's certificate; entries
-// are taken only in chain order and each is answered with a receipt the
-// server's key signs, an exact duplicate with the very same receipt, a
-// different entry at a used place refused as a fork and kept as evidence;
-// a replayed or altered request is refused and changes nothing; a revoked
-// device is refused from then on while what it sent stays; only
+// are taken only in chain order and each run of a device's entries a push
+// adds is answered with one receipt the server's key signs, whose cursors
+// are those the entries are pulled at, even when a refusal stops the batch
+// after it; an exact duplicate gets the very same receipt that covers it; a
+// different entry at a used place is refused as a fork and kept as
+// evidence; a replayed or altered request is refused and changes nothing; a
+// revoked device is refused from then on while what it sent stays; only
 // coordinators pull, in commit order and by pages; and the store keeps its
-// key and state when opened again, for its organisation only.
+// key and state when opened again, for its organisation only, a store of
+// the first protocol included (its per-entry receipts signed again as runs
+// of one).
 #include "sync/server_store.h"
 
 #include <sodium.h>
@@ -17,6 +21,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -32,8 +37,8 @@
 #include "core/receipt.h"
 #include "sync/envelope.h"
 #include "sync/protocol.h"
-#include "tests/sync/keys_util.h"
 #include "tests/common/files_util.h"
+#include "tests/sync/keys_util.h"
 
 namespace palabre::testing {
 namespace {
@@ -46,7 +51,6 @@ using sync::ServerStore;
 
 constexpr int64_t kStart = 1767225600000;  // 2026-01-01, the server's clock
 constexpr int64_t kDay = 24LL * 3600 * 1000;
-
 
 // The stable code of a server error ("fork", "stale_counter", ...).
 std::string CodeOf(const Status& status) {
@@ -320,6 +324,61 @@ std::string HashOf(const std::string& envelope_bytes) {
   return sync::EnvelopeEntryHash(*envelope);
 }
 
+// The runs `receipts` name, "device 1a2b3c4d seq 1-3" each, in order.
+std::vector<std::string> RunsOf(const std::vector<Receipt>& receipts) {
+  std::vector<std::string> out;
+  for (const Receipt& r : receipts) out.push_back(ReceiptName(r));
+  return out;
+}
+// The name of `device`'s run first..last, as ReceiptName gives it.
+std::string Run(const Device& device, int64_t first, int64_t last) {
+  Receipt r;
+  r.device_id = device.id();
+  r.first_seq = first;
+  r.last_seq = last;
+  return ReceiptName(r);
+}
+
+// The receipt key the server announces (GET /v1/hello).
+std::string HelloKey(ServerStore& store) {
+  return FromHex(store.Hello()["server_key"].get<std::string>());
+}
+
+// Checks each receipt against what the server holds, as `palabre verify`
+// and a coordinator would: it verifies under the key hello announces, every
+// entry it covers is pulled at the cursor it gives that entry, and its
+// hash is the hash of the entry it ends with. `all` is every envelope the
+// server holds (ServerFixture::All).
+void CheckReceiptsMatch(const std::vector<Receipt>& receipts,
+                        const std::vector<sync::PulledEnvelope>& all,
+                        const std::string& server_key) {
+  struct Held {
+    int64_t cursor;
+    std::string hash;
+  };
+  std::map<std::pair<std::string, int64_t>, Held> held;
+  for (const sync::PulledEnvelope& item : all) {
+    auto envelope = sync::DecodeEnvelope(item.envelope);
+    REQUIRE(envelope.ok());
+    held[{envelope->device_id, envelope->seq}] = {
+        item.cursor, sync::EnvelopeEntryHash(*envelope)};
+  }
+  for (const Receipt& r : receipts) {
+    INFO(ReceiptName(r));
+    CHECK(r.format == kReceiptFormatRun);
+    const Status verified = VerifyReceipt(r, server_key);
+    INFO(verified.ToString());
+    CHECK(verified.ok());
+    for (int64_t seq = r.first_seq; seq <= r.last_seq; ++seq) {
+      INFO("seq " << seq);
+      auto it = held.find({r.device_id, seq});
+      REQUIRE(it != held.end());
+      CHECK(it->second.cursor == r.CursorOf(seq));
+      if (seq == r.last_seq) CHECK(it->second.hash == r.last_hash);
+    }
+  }
+}
+
 TEST_CASE("hello names the organisation and the receipt key",
           "[sync][server]") {
   ServerFixture f;
@@ -541,8 +600,10 @@ TEST_CASE("a pending device waits for the organisation's certificate",
   CHECK((*f.State(sinjar))["status"] == "pending");
 }
 
-TEST_CASE("entries are taken in chain order, each with a signed receipt",
-          "[sync][server][push]") {
+TEST_CASE(
+    "entries are taken in chain order, each push's run with a signed "
+    "receipt",
+    "[sync][server][push]") {
   ServerFixture f;
   Device gao("bureau de Gao");
   Device sinjar("Sinjar");
@@ -554,19 +615,18 @@ TEST_CASE("entries are taken in chain order, each with a signed receipt",
   f.now() += 1000;
   const PushReply first = f.Pushed(gao, gao_envelopes);
   CHECK(first.refused_code.empty());
-  REQUIRE(first.receipts.size() == 3);
-  int64_t last_cursor = 0;
-  for (std::size_t i = 0; i < first.receipts.size(); ++i) {
-    const Receipt& r = first.receipts[i];
-    INFO("receipt " << i);
+  REQUIRE(first.receipts.size() == 1);
+  {
+    const Receipt& r = first.receipts[0];
     CHECK(VerifyReceipt(r, f.store().server_key()).ok());
     CHECK(r.device_id == gao.id());
-    CHECK(r.seq == static_cast<int64_t>(i) + 1);
-    CHECK(r.entry_hash == HashOf(gao_envelopes[i]));
+    CHECK(r.first_seq == 1);
+    CHECK(r.last_seq == 3);
+    CHECK(r.last_hash == HashOf(gao_envelopes[2]));
     CHECK(r.received_at == kStart + 1000);
-    CHECK(r.cursor > last_cursor);
-    last_cursor = r.cursor;
+    CHECK(r.first_cursor >= 1);
   }
+  int64_t last_cursor = first.receipts[0].CursorOf(3);
 
   // Two devices in turn: cursors follow the order of the commits.
   std::vector<std::string> committed = gao_envelopes;
@@ -575,8 +635,10 @@ TEST_CASE("entries are taken in chain order, each with a signed receipt",
       const std::string e = f.Next(*d);
       const PushReply reply = f.Pushed(*d, {e});
       REQUIRE(reply.receipts.size() == 1);
-      CHECK(reply.receipts[0].cursor > last_cursor);
-      last_cursor = reply.receipts[0].cursor;
+      CHECK(reply.receipts[0].first_seq == d->seq);
+      CHECK(reply.receipts[0].last_seq == d->seq);
+      CHECK(reply.receipts[0].first_cursor > last_cursor);
+      last_cursor = reply.receipts[0].first_cursor;
       committed.push_back(e);
     }
   }
@@ -586,6 +648,7 @@ TEST_CASE("entries are taken in chain order, each with a signed receipt",
     CHECK(all[i].envelope == committed[i]);
     if (i > 0) CHECK(all[i].cursor > all[i - 1].cursor);
   }
+  CheckReceiptsMatch(first.receipts, all, f.store().server_key());
 
   // The device's state and its receipts, fetched again.
   auto state = f.State(gao);
@@ -595,11 +658,14 @@ TEST_CASE("entries are taken in chain order, each with a signed receipt",
   auto receipts =
       f.store().Receipts(f.Auth(gao, "GET", "/v1/receipts?after=1", ""), 1);
   REQUIRE(receipts.ok());
-  REQUIRE(receipts->receipts.size() == 5);
+  // The run 1-3 (it covers seq 2 and 3), then the three single pushes.
+  CHECK(RunsOf(receipts->receipts) ==
+        std::vector<std::string>{Run(gao, 1, 3), Run(gao, 4, 4), Run(gao, 5, 5),
+                                 Run(gao, 6, 6)});
+  REQUIRE_FALSE(receipts->receipts.empty());
   CHECK(EncodeReceipt(receipts->receipts[0]) ==
-        EncodeReceipt(first.receipts[1]));
-  CHECK(EncodeReceipt(receipts->receipts[1]) ==
-        EncodeReceipt(first.receipts[2]));
+        EncodeReceipt(first.receipts[0]));
+  CheckReceiptsMatch(receipts->receipts, all, f.store().server_key());
 
   // The envelopes kept open for the organisation.
   auto envelope = sync::DecodeEnvelope(all.front().envelope);
@@ -616,8 +682,7 @@ TEST_CASE("a batch with a gap is taken up to the gap", "[sync][server][push]") {
   const std::string e1 = f.Next(gao), e2 = f.Next(gao), e3 = f.Next(gao),
                     e4 = f.Next(gao);
   const PushReply reply = f.Pushed(gao, {e1, e2, e4, e3});
-  REQUIRE(reply.receipts.size() == 2);
-  CHECK(reply.receipts[1].seq == 2);
+  CHECK(RunsOf(reply.receipts) == std::vector<std::string>{Run(gao, 1, 2)});
   CHECK(reply.refused_code == "out_of_order");
   CHECK(reply.refused_device == gao.id());
   CHECK(reply.refused_seq == 4);
@@ -634,7 +699,7 @@ TEST_CASE("a batch with a gap is taken up to the gap", "[sync][server][push]") {
   // The rest, in order, is taken.
   const PushReply rest = f.Pushed(gao, {e3, e4});
   CHECK(rest.refused_code.empty());
-  CHECK(rest.receipts.size() == 2);
+  CHECK(RunsOf(rest.receipts) == std::vector<std::string>{Run(gao, 3, 4)});
   CHECK(f.All().size() == 4);
 
   // An entry at the next seq that does not chain to the head.
@@ -654,21 +719,21 @@ TEST_CASE("a duplicate gets the very same receipt and adds nothing",
   std::vector<std::string> batch;
   for (int i = 0; i < 4; ++i) batch.push_back(f.Next(gao));
   const PushReply first = f.Pushed(gao, batch);
-  REQUIRE(first.receipts.size() == 4);
+  REQUIRE(RunsOf(first.receipts) == std::vector<std::string>{Run(gao, 1, 4)});
 
   f.now() += kDay;  // later: the receipts still say when they were first taken
   const PushReply again = f.Pushed(gao, batch);
   CHECK(again.refused_code.empty());
   CHECK(sync::EncodePushReply(again) == sync::EncodePushReply(first));
 
-  // Part of it again, then new entries: the old receipts, then new ones.
+  // Part of it again, then new entries: the old receipt that covers them
+  // (once), then a new one.
   const std::string e5 = f.Next(gao);
   const PushReply overlap = f.Pushed(gao, {batch[2], batch[3], e5});
-  REQUIRE(overlap.receipts.size() == 3);
-  CHECK(EncodeReceipt(overlap.receipts[0]) == EncodeReceipt(first.receipts[2]));
-  CHECK(EncodeReceipt(overlap.receipts[1]) == EncodeReceipt(first.receipts[3]));
-  CHECK(overlap.receipts[2].seq == 5);
-  CHECK(overlap.receipts[2].received_at == kStart + kDay);
+  REQUIRE(RunsOf(overlap.receipts) ==
+          std::vector<std::string>{Run(gao, 1, 4), Run(gao, 5, 5)});
+  CHECK(EncodeReceipt(overlap.receipts[0]) == EncodeReceipt(first.receipts[0]));
+  CHECK(overlap.receipts[1].received_at == kStart + kDay);
 
   const auto all = f.All();
   REQUIRE(all.size() == 5);
@@ -697,14 +762,18 @@ TEST_CASE("a different entry at a used place is a fork, kept as evidence",
   f.Approve(sinjar);
   const std::string e1 = f.Next(gao);
   const std::string e2 = f.Next(gao);
-  REQUIRE(f.Pushed(gao, {e1, e2}).receipts.size() == 2);
+  const PushReply taken = f.Pushed(gao, {e1, e2});
+  REQUIRE(RunsOf(taken.receipts) == std::vector<std::string>{Run(gao, 1, 2)});
 
   // An old copy of the vault wrote another seq 2 after the same seq 1.
   const Entry other2 =
       MakeEntry(gao, 2, HashOf(e1), "written on an old copy of the vault");
   const std::string fork = f.EnvelopeOf(other2);
   const PushReply reply = f.Pushed(gao, {e1, fork});
-  REQUIRE(reply.receipts.size() == 1);  // e1 is a duplicate
+  // e1 is a duplicate: the receipt covering it, which also covers the
+  // real seq 2 (the fork does not change what was signed).
+  REQUIRE(reply.receipts.size() == 1);
+  CHECK(EncodeReceipt(reply.receipts[0]) == EncodeReceipt(taken.receipts[0]));
   CHECK(reply.refused_code == "fork");
   CHECK(reply.refused_device == gao.id());
   CHECK(reply.refused_seq == 2);
@@ -880,7 +949,7 @@ TEST_CASE("a revoked device is refused from then on, what it sent stays",
   f.Approve(gao);
   f.Approve(sinjar);
   const std::string e1 = f.Next(gao), e2 = f.Next(gao);
-  REQUIRE(f.Pushed(gao, {e1, e2}).receipts.size() == 2);
+  REQUIRE(f.Pushed(gao, {e1, e2}).receipts.size() == 1);
   const std::string later = f.Next(gao);
 
   // Not signed by the organisation: by the coordinator's own device key,
@@ -971,7 +1040,10 @@ TEST_CASE("only coordinators pull, in commit order, by pages",
     Device& d = i % 3 == 0 ? sinjar : gao;
     std::vector<std::string> batch = {f.Next(d, std::string(40 * i, 'x'))};
     if (i % 4 == 1) batch.push_back(f.Next(d));
-    REQUIRE(f.Pushed(d, batch).receipts.size() == batch.size());
+    const PushReply reply = f.Pushed(d, batch);
+    REQUIRE(reply.receipts.size() == 1);  // one run, whatever its length
+    CHECK(reply.receipts[0].last_seq - reply.receipts[0].first_seq + 1 ==
+          static_cast<int64_t>(batch.size()));
     committed.insert(committed.end(), batch.begin(), batch.end());
   }
   const auto all = f.All();
@@ -1039,7 +1111,7 @@ TEST_CASE("the store keeps its key and state when opened again",
   REQUIRE(f.Enroll(late, f.Grant("late")).ok());
   const std::string e1 = f.Next(gao), e2 = f.Next(gao);
   const PushReply first = f.Pushed(gao, {e1, e2});
-  REQUIRE(first.receipts.size() == 2);
+  REQUIRE(RunsOf(first.receipts) == std::vector<std::string>{Run(gao, 1, 2)});
   const std::string server_key = f.store().server_key();
   const RequestAuth used = f.Auth(gao, "GET", "/v1/device", "");
   REQUIRE(f.store().DeviceState(used).ok());
@@ -1054,13 +1126,15 @@ TEST_CASE("the store keeps its key and state when opened again",
   CHECK((*state)["status"] == "approved");
   CHECK((*state)["head_seq"] == 2);
   CHECK((*f.State(late))["status"] == "pending");
-  // Duplicates get the receipts of before; the chain goes on.
+  // Duplicates get the receipt of before; the chain goes on.
   const PushReply again = f.Pushed(gao, {e1, e2, f.Next(gao)});
-  REQUIRE(again.receipts.size() == 3);
+  REQUIRE(RunsOf(again.receipts) ==
+          std::vector<std::string>{Run(gao, 1, 2), Run(gao, 3, 3)});
   CHECK(EncodeReceipt(again.receipts[0]) == EncodeReceipt(first.receipts[0]));
-  CHECK(EncodeReceipt(again.receipts[1]) == EncodeReceipt(first.receipts[1]));
-  CHECK(VerifyReceipt(again.receipts[2], server_key).ok());
-  CHECK(again.receipts[2].cursor > first.receipts[1].cursor);
+  CHECK(VerifyReceipt(again.receipts[1], server_key).ok());
+  CHECK(again.receipts[1].first_cursor > first.receipts[0].CursorOf(2));
+  CHECK(HelloKey(f.store()) == server_key);
+  CheckReceiptsMatch(again.receipts, f.All(), server_key);
   CHECK(f.All().size() == 3);
 
   // Another organisation on the same directory.
@@ -1102,9 +1176,10 @@ TEST_CASE(
 namespace palabre::testing {
 namespace {
 
-TEST_CASE("a device's own chain travels as a compact batch and is rebuilt "
-          "whole",
-          "[sync][server][protocol]") {
+TEST_CASE(
+    "a device's own chain travels as a compact batch and is rebuilt "
+    "whole",
+    "[sync][server][protocol]") {
   ServerFixture f;
   Device gao("bureau de Gao");
   f.Approve(gao);
@@ -1138,7 +1213,7 @@ TEST_CASE("a device's own chain travels as a compact batch and is rebuilt "
   flipped[third + 20] ^= 0x01;
   auto pushed = f.PushRaw(gao, flipped);
   REQUIRE(pushed.ok());
-  CHECK(pushed->receipts.size() == 2);
+  CHECK(RunsOf(pushed->receipts) == std::vector<std::string>{Run(gao, 1, 2)});
   CHECK(pushed->refused_code == "bad_signature");
   CHECK(pushed->refused_seq == 3);
 }
@@ -1149,9 +1224,10 @@ TEST_CASE("a device's own chain travels as a compact batch and is rebuilt "
 namespace palabre::testing {
 namespace {
 
-TEST_CASE("devices whose clocks are wrong by years push and pull as any "
-          "other",
-          "[sync][server]") {
+TEST_CASE(
+    "devices whose clocks are wrong by years push and pull as any "
+    "other",
+    "[sync][server]") {
   // Field laptops' clocks run days or years off: nothing the server
   // decides may depend on them (replay protection is the counter).
   ServerFixture f;
@@ -1163,18 +1239,710 @@ TEST_CASE("devices whose clocks are wrong by years push and pull as any "
   constexpr int64_t k2071 = 3187296000000;
   const PushReply a =
       f.Pushed(past, {f.Next(past, "", k1999), f.Next(past, "", k1999)});
-  const PushReply b = f.Pushed(
-      future, {f.Next(future, "", k2071), f.Next(future, "", k2071)});
+  const PushReply b =
+      f.Pushed(future, {f.Next(future, "", k2071), f.Next(future, "", k2071)});
   CHECK(a.refused_code.empty());
   CHECK(b.refused_code.empty());
-  CHECK(a.receipts.size() == 2);
-  CHECK(b.receipts.size() == 2);
+  CHECK(RunsOf(a.receipts) == std::vector<std::string>{Run(past, 1, 2)});
+  CHECK(RunsOf(b.receipts) == std::vector<std::string>{Run(future, 1, 2)});
   // The server's own clock stamps the receipts.
   for (const Receipt& r : a.receipts) CHECK(r.received_at == f.now());
   for (const Receipt& r : b.receipts) CHECK(r.received_at == f.now());
   // A device whose clock jumps back keeps pushing its chain.
   CHECK(f.Pushed(future, {f.Next(future, "", k1999)}).receipts.size() == 1);
   CHECK(f.All().size() == 5);
+}
+
+}  // namespace
+}  // namespace palabre::testing
+
+namespace palabre::testing {
+namespace {
+
+// Receipts the device fetches again (GET /v1/receipts?after=SEQ).
+std::vector<Receipt> ReceiptsAfter(ServerFixture& f, Device& device,
+                                   int64_t after) {
+  const std::string target = "/v1/receipts?after=" + std::to_string(after);
+  auto reply = f.store().Receipts(f.Auth(device, "GET", target, ""), after);
+  INFO(reply.status().ToString());
+  REQUIRE(reply.ok());
+  CHECK(reply->refused_code.empty());
+  return reply->receipts;
+}
+
+TEST_CASE("a push of a run gets one receipt whose cursors are those pulled",
+          "[sync][server][push][receipt]") {
+  for (const int n : {1, 2, 7, 40}) {
+    INFO(n << " entries");
+    ServerFixture f;
+    Device gao("bureau de Gao");
+    Device sinjar("Sinjar");
+    f.Approve(gao);
+    f.Approve(sinjar);
+    // Another device's entries first: the run does not start at cursor 1.
+    REQUIRE(f.Pushed(sinjar, {f.Next(sinjar), f.Next(sinjar)})
+                .refused_code.empty());
+    std::vector<std::string> batch;
+    for (int i = 0; i < n; ++i) batch.push_back(f.Next(gao));
+    f.now() += 1234;
+    const PushReply reply = f.Pushed(gao, batch);
+    CHECK(reply.refused_code.empty());
+    REQUIRE(RunsOf(reply.receipts) == std::vector<std::string>{Run(gao, 1, n)});
+    const Receipt& r = reply.receipts[0];
+    CHECK(r.first_cursor == 3);
+    CHECK(r.last_hash == HashOf(batch.back()));
+    CHECK(r.received_at == kStart + 1234);
+    // Under the key hello announces, not just the one the store holds.
+    const std::string key = HelloKey(f.store());
+    CHECK(key == f.store().server_key());
+    CHECK(VerifyReceipt(r, key).ok());
+
+    // Every entry of the run is pulled at the cursor the receipt gives it.
+    const auto all = f.All();
+    REQUIRE(all.size() == static_cast<std::size_t>(n) + 2);
+    for (int i = 0; i < n; ++i) {
+      INFO("seq " << i + 1);
+      CHECK(all[i + 2].envelope == batch[i]);
+      CHECK(all[i + 2].cursor == r.CursorOf(i + 1));
+    }
+    CheckReceiptsMatch(reply.receipts, all, key);
+
+    // The same receipt is kept: fetched again, byte for byte.
+    const std::vector<Receipt> kept = ReceiptsAfter(f, gao, 0);
+    REQUIRE(kept.size() == 1);
+    CHECK(EncodeReceipt(kept[0]) == EncodeReceipt(r));
+    CHECK(f.CountRows("SELECT count(*) FROM receipts WHERE device_id = '" +
+                      gao.id() + "'") == 1);
+  }
+}
+
+TEST_CASE(
+    "a batch pushed again gets the receipts that cover it, then new "
+    "ones",
+    "[sync][server][push][receipt]") {
+  ServerFixture f;
+  Device gao("bureau de Gao");
+  f.Approve(gao);
+  std::vector<std::string> e = {""};  // e[seq]
+  for (int seq = 1; seq <= 10; ++seq) e.push_back(f.Next(gao));
+
+  struct Step {
+    const char* what;
+    std::vector<int> seqs;  // the batch
+    // The runs answered, in order, and which of them are new.
+    std::vector<std::pair<int, int>> runs;
+    std::vector<bool> fresh;
+  };
+  const std::vector<Step> steps = {
+      {"1-5", {1, 2, 3, 4, 5}, {{1, 5}}, {true}},
+      {"the same batch again", {1, 2, 3, 4, 5}, {{1, 5}}, {false}},
+      {"part of it", {2, 3}, {{1, 5}}, {false}},
+      {"3-7, overlapping", {3, 4, 5, 6, 7}, {{1, 5}, {6, 7}}, {false, true}},
+      {"across two receipts", {4, 5, 6, 7}, {{1, 5}, {6, 7}}, {false, false}},
+      {"7-9", {7, 8, 9}, {{6, 7}, {8, 9}}, {false, true}},
+      {"the last entry of each run",
+       {5, 7, 9},
+       {{1, 5}, {6, 7}, {8, 9}},
+       {false, false, false}},
+      {"a run's entries out of order", {3, 1, 2}, {{1, 5}}, {false}},
+      {"all of it, and one more",
+       {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+       {{1, 5}, {6, 7}, {8, 9}, {10, 10}},
+       {false, false, false, true}},
+  };
+  std::map<int64_t, std::string> signed_at_first;  // first seq -> bytes
+  for (const Step& step : steps) {
+    INFO(step.what);
+    f.now() += 1000;  // new receipts say when, old ones keep their time
+    std::vector<std::string> batch;
+    for (const int seq : step.seqs) batch.push_back(e[seq]);
+    const PushReply reply = f.Pushed(gao, batch);
+    CHECK(reply.refused_code.empty());
+    std::vector<std::string> want;
+    for (const auto& [first, last] : step.runs) {
+      want.push_back(Run(gao, first, last));
+    }
+    REQUIRE(RunsOf(reply.receipts) == want);
+    for (std::size_t i = 0; i < reply.receipts.size(); ++i) {
+      const Receipt& r = reply.receipts[i];
+      INFO(ReceiptName(r));
+      if (step.fresh[i]) {
+        CHECK(signed_at_first.count(r.first_seq) == 0);
+        CHECK(r.received_at == f.now());
+        signed_at_first[r.first_seq] = EncodeReceipt(r);
+      } else {
+        REQUIRE(signed_at_first.count(r.first_seq) == 1);
+        CHECK(EncodeReceipt(r) == signed_at_first[r.first_seq]);
+      }
+    }
+  }
+  // Each entry once, each covered by one receipt, the receipts verifying.
+  const auto all = f.All();
+  CHECK(all.size() == 10);
+  const std::vector<Receipt> kept = ReceiptsAfter(f, gao, 0);
+  CHECK(RunsOf(kept) == std::vector<std::string>{Run(gao, 1, 5), Run(gao, 6, 7),
+                                                 Run(gao, 8, 9),
+                                                 Run(gao, 10, 10)});
+  CheckReceiptsMatch(kept, all, f.store().server_key());
+}
+
+TEST_CASE(
+    "a refusal in the middle of a batch leaves the receipt of the "
+    "prefix it committed",
+    "[sync][server][push][receipt]") {
+  struct Case {
+    const char* what;
+    int refused_at;  // the position (1-based) of the refused envelope
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {"out of order (a gap)", 4, "out_of_order"},
+      {"a bad signature", 4, "bad_signature"},
+      {"a fork of the entry before", 4, "fork"},
+      {"bytes that are not an envelope", 4, "malformed"},
+      {"a device the server does not know", 4, "unknown_device"},
+      {"a bad signature at the second", 2, "bad_signature"},
+      {"a bad signature at the first", 1, "bad_signature"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    ServerFixture f;
+    Device gao("bureau de Gao");
+    Device stranger("stranger");
+    f.Approve(gao);
+    const int k = c.refused_at;
+    std::vector<std::string> batch;
+    for (int i = 1; i < k; ++i) batch.push_back(f.Next(gao));
+    const std::string prefix_head = gao.head;
+    const std::string code = c.code;
+    if (code == "out_of_order") {
+      f.Next(gao);  // skipped
+      batch.push_back(f.Next(gao));
+    } else if (code == "bad_signature") {
+      auto envelope = sync::DecodeEnvelope(f.Next(gao));
+      REQUIRE(envelope.ok());
+      envelope->signature[3] ^= 0x10;
+      batch.push_back(sync::EncodeEnvelope(*envelope));
+    } else if (code == "fork") {
+      REQUIRE(k >= 2);
+      const std::string before =
+          k == 2 ? std::string(32, '\0') : HashOf(batch[k - 3]);
+      batch.push_back(
+          f.EnvelopeOf(MakeEntry(gao, k - 1, before, "another entry")));
+    } else if (code == "malformed") {
+      batch.push_back("not an envelope");
+    } else {
+      batch.push_back(f.Next(stranger));
+    }
+    // Good entries after the refused one are not taken.
+    for (int i = 0; i < 2; ++i) batch.push_back(f.Next(gao));
+
+    const PushReply reply = f.Pushed(gao, batch);
+    CHECK(reply.refused_code == c.code);
+    const auto all = f.All();
+    REQUIRE(all.size() == static_cast<std::size_t>(k - 1));
+    if (k == 1) {
+      CHECK(reply.receipts.empty());
+      CHECK(ReceiptsAfter(f, gao, 0).empty());
+      continue;
+    }
+    REQUIRE(RunsOf(reply.receipts) ==
+            std::vector<std::string>{Run(gao, 1, k - 1)});
+    CHECK(reply.receipts[0].last_hash == prefix_head);
+    CheckReceiptsMatch(reply.receipts, all, HelloKey(f.store()));
+    // It was stored with the prefix, not rolled back with the refusal.
+    const std::vector<Receipt> kept = ReceiptsAfter(f, gao, 0);
+    REQUIRE(kept.size() == 1);
+    CHECK(EncodeReceipt(kept[0]) == EncodeReceipt(reply.receipts[0]));
+    CHECK((*f.State(gao))["head_seq"] == k - 1);
+  }
+}
+
+TEST_CASE("a batch mixing devices gets a receipt for each device's run",
+          "[sync][server][push][receipt]") {
+  ServerFixture f;
+  Device a("Ansongo");
+  Device b("Bourem");
+  Device relay("relais de Gao");
+  f.Approve(a);
+  f.Approve(b);
+  f.Approve(relay);
+  const std::string a1 = f.Next(a), a2 = f.Next(a), a3 = f.Next(a),
+                    a4 = f.Next(a);
+  const std::string b1 = f.Next(b), b2 = f.Next(b), b3 = f.Next(b);
+
+  struct Step {
+    const char* what;
+    std::vector<std::string> batch;
+    std::vector<std::string> runs;
+  };
+  const std::vector<Step> steps = {
+      {"A1 A2 B1 B2 A3, relayed",
+       {a1, a2, b1, b2, a3},
+       {Run(a, 1, 2), Run(b, 1, 2), Run(a, 3, 3)}},
+      {"the same again: the same receipts",
+       {a1, a2, b1, b2, a3},
+       {Run(a, 1, 2), Run(b, 1, 2), Run(a, 3, 3)}},
+      {"held entries of both, then new ones of each",
+       {b2, a3, a4, b3},
+       {Run(b, 1, 2), Run(a, 3, 3), Run(a, 4, 4), Run(b, 3, 3)}},
+  };
+  std::map<std::string, std::string> first_signed;  // name -> bytes
+  for (const Step& step : steps) {
+    INFO(step.what);
+    const std::string body = sync::EncodeBatch(step.batch);
+    REQUIRE(body.substr(0, 5) == std::string("PLBT\x01"));  // version 1
+    const PushReply reply = f.Pushed(relay, step.batch);
+    CHECK(reply.refused_code.empty());
+    CHECK(RunsOf(reply.receipts) == step.runs);
+    for (const Receipt& r : reply.receipts) {
+      auto [it, added] = first_signed.emplace(ReceiptName(r), EncodeReceipt(r));
+      if (!added) CHECK(EncodeReceipt(r) == it->second);
+    }
+    CheckReceiptsMatch(reply.receipts, f.All(), HelloKey(f.store()));
+  }
+  // Each device fetches its own receipts, and only those.
+  CHECK(RunsOf(ReceiptsAfter(f, a, 0)) ==
+        std::vector<std::string>{Run(a, 1, 2), Run(a, 3, 3), Run(a, 4, 4)});
+  CHECK(RunsOf(ReceiptsAfter(f, b, 0)) ==
+        std::vector<std::string>{Run(b, 1, 2), Run(b, 3, 3)});
+  CHECK(ReceiptsAfter(f, relay, 0).empty());
+}
+
+// A relay's push (a version-1 batch) after A1-2 and B1-2 were pushed, one
+// receipt each; A3, A4 and B3 are not held yet. Checks the runs answered,
+// in order, and that each verifies and matches what is pulled.
+enum HeldEnv { kA1, kA2, kA3, kA4, kB1, kB2, kB3 };
+struct RelayCase {
+  const char* what;
+  std::vector<HeldEnv> batch;
+  std::vector<std::pair<char, std::pair<int, int>>> runs;  // device, seqs
+};
+void CheckRelayedAfterHeld(const RelayCase& c) {
+  INFO(c.what);
+  ServerFixture f;
+  Device a("Ansongo");
+  Device b("Bourem");
+  Device relay("relais de Gao");
+  f.Approve(a);
+  f.Approve(b);
+  f.Approve(relay);
+  std::vector<std::string> e;
+  for (int i = 0; i < 4; ++i) e.push_back(f.Next(a));
+  for (int i = 0; i < 3; ++i) e.push_back(f.Next(b));
+  REQUIRE(f.Pushed(a, {e[kA1], e[kA2]}).receipts.size() == 1);
+  REQUIRE(f.Pushed(b, {e[kB1], e[kB2]}).receipts.size() == 1);
+
+  std::vector<std::string> batch;
+  for (const HeldEnv i : c.batch) batch.push_back(e[i]);
+  std::vector<std::string> want;
+  for (const auto& [device, seqs] : c.runs) {
+    want.push_back(Run(device == 'a' ? a : b, seqs.first, seqs.second));
+  }
+  auto reply = f.Push(relay, batch);
+  INFO(reply.status().ToString());
+  CHECK(reply.ok());
+  if (!reply.ok()) return;
+  CHECK(reply->refused_code.empty());
+  CHECK(RunsOf(reply->receipts) == want);
+  CheckReceiptsMatch(reply->receipts, f.All(), f.store().server_key());
+}
+
+TEST_CASE(
+    "held entries relayed again get their covering receipts in the "
+    "batch's order",
+    "[sync][server][push][receipt]") {
+  const std::vector<RelayCase> cases = {
+      {"one device's held run, then a new entry",
+       {kA1, kA2, kA3},
+       {{'a', {1, 2}}, {'a', {3, 3}}}},
+      {"two devices' held runs, one after the other",
+       {kA1, kA2, kB1, kB2},
+       {{'a', {1, 2}}, {'b', {1, 2}}}},
+      {"held and new of each device in turn",
+       {kA1, kA3, kB1, kB3},
+       {{'a', {1, 2}}, {'a', {3, 3}}, {'b', {1, 2}}, {'b', {3, 3}}}},
+      {"new entries of each, after held ones",
+       {kB2, kA2, kA3, kA4, kB3},
+       {{'b', {1, 2}}, {'a', {1, 2}}, {'a', {3, 4}}, {'b', {3, 3}}}},
+  };
+  for (const RelayCase& c : cases) CheckRelayedAfterHeld(c);
+}
+
+// However spread its duplicates are, a covering receipt comes back once a
+// reply.
+TEST_CASE(
+    "a covering receipt is answered once a push, however its "
+    "duplicates are spread",
+    "[sync][server][push][receipt]") {
+  const std::vector<RelayCase> cases = {
+      {"held entries of two devices interleaved",
+       {kA1, kB1, kA2, kB2},
+       {{'a', {1, 2}}, {'b', {1, 2}}}},
+      {"held, new, then held again of the first run",
+       {kA2, kA3, kA1},
+       {{'a', {1, 2}}, {'a', {3, 3}}}},
+  };
+  for (const RelayCase& c : cases) CheckRelayedAfterHeld(c);
+}
+
+// An entry sent again in the push that adds it is covered by the receipt
+// of its run, finished (and stored) before the duplicate is answered.
+TEST_CASE(
+    "an entry sent twice in the push that adds it gets its run's "
+    "receipt once",
+    "[sync][server][push][receipt]") {
+  const std::vector<RelayCase> cases = {
+      {"an entry twice", {kA3, kA3}, {{'a', {3, 3}}}},
+      {"a run, then its first entry again", {kA3, kA4, kA3}, {{'a', {3, 4}}}},
+  };
+  for (const RelayCase& c : cases) CheckRelayedAfterHeld(c);
+}
+
+TEST_CASE("a device's receipts are fetched again from any seq",
+          "[sync][server][receipt]") {
+  ServerFixture f;
+  Device gao("bureau de Gao");
+  Device sinjar("Sinjar");
+  f.Approve(gao);
+  f.Approve(sinjar);
+  std::vector<Receipt> pushed;
+  for (const int n : {3, 3, 1}) {  // runs 1-3, 4-6, 7
+    std::vector<std::string> batch;
+    for (int i = 0; i < n; ++i) batch.push_back(f.Next(gao));
+    const PushReply reply = f.Pushed(gao, batch);
+    REQUIRE(reply.receipts.size() == 1);
+    pushed.push_back(reply.receipts[0]);
+    REQUIRE(f.Pushed(sinjar, {f.Next(sinjar)}).receipts.size() == 1);
+  }
+  struct Case {
+    int64_t after;
+    std::vector<int> runs;  // indexes into `pushed`
+  };
+  const std::vector<Case> cases = {
+      {0, {0, 1, 2}}, {1, {0, 1, 2}}, {2, {0, 1, 2}},  {3, {1, 2}},
+      {4, {1, 2}},    {5, {1, 2}},    {6, {2}},        {7, {}},
+      {8, {}},        {1000, {}},     {-1, {0, 1, 2}},
+  };
+  for (const Case& c : cases) {
+    INFO("after " << c.after);
+    const std::vector<Receipt> got = ReceiptsAfter(f, gao, c.after);
+    REQUIRE(got.size() == c.runs.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(EncodeReceipt(got[i]) == EncodeReceipt(pushed[c.runs[i]]));
+      // What the device asked for is covered: no entry after `after` is
+      // left out, and the first receipt starts at or before it.
+      if (i == 0) CHECK(got[i].last_seq > c.after);
+    }
+  }
+  // Another device's receipts are its own.
+  CHECK(RunsOf(ReceiptsAfter(f, sinjar, 0)) ==
+        std::vector<std::string>{Run(sinjar, 1, 1), Run(sinjar, 2, 2),
+                                 Run(sinjar, 3, 3)});
+  // A pending device is refused, as for a push.
+  Device late("late");
+  REQUIRE(f.Enroll(late, f.Grant("late")).ok());
+  auto pending =
+      f.store().Receipts(f.Auth(late, "GET", "/v1/receipts?after=0", ""), 0);
+  CHECK(CodeOf(pending.status()) == "approval_pending");
+}
+
+}  // namespace
+}  // namespace palabre::testing
+
+namespace palabre::testing {
+namespace {
+
+// The partner server's schema as the first protocol shipped it (server
+// migration 1, user_version 1): one receipt blob per envelope.
+constexpr char kServerSchemaV1[] =
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value BLOB NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE devices ("
+    "  device_id TEXT PRIMARY KEY NOT NULL,"
+    "  public_key BLOB NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  issued_at INTEGER,"
+    "  cert_signature BLOB,"
+    "  invite_id TEXT UNIQUE,"
+    "  grant TEXT,"
+    "  enrolled_at INTEGER,"
+    "  revoked_at INTEGER,"
+    "  revocation_signature BLOB,"
+    "  counter INTEGER NOT NULL DEFAULT 0,"
+    "  head_seq INTEGER NOT NULL DEFAULT 0,"
+    "  head_hash BLOB NOT NULL DEFAULT (zeroblob(32))"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE envelopes ("
+    "  cursor INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  device_id TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  entry_hash BLOB NOT NULL,"
+    "  envelope BLOB NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  receipt BLOB NOT NULL,"
+    "  UNIQUE (device_id, seq)"
+    ");"
+    "CREATE TABLE forks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  device_id TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  entry_hash BLOB NOT NULL,"
+    "  envelope BLOB NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  sent_by TEXT NOT NULL,"
+    "  UNIQUE (device_id, seq, entry_hash)"
+    ");"
+    "PRAGMA user_version = 1;";
+
+std::string SignWithSecret(const std::string& secret,
+                           const std::string& message) {
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(
+      reinterpret_cast<unsigned char*>(signature.data()), nullptr,
+      reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+      reinterpret_cast<const unsigned char*>(secret.data()));
+  return signature;
+}
+
+// The single integer `sql` gives on `path`, through a connection of its own.
+int64_t QueryOn(const std::string& path, const std::string& sql) {
+  auto db = Database::Open(path, "unix", /*create=*/false);
+  INFO(db.status().ToString());
+  REQUIRE(db.ok());
+  auto n = (*db)->QueryInt(sql);
+  INFO(sql << ": " << n.status().ToString());
+  REQUIRE(n.ok());
+  return *n;
+}
+
+TEST_CASE(
+    "a store of the first protocol opens with every entry and "
+    "answers receipts that verify",
+    "[sync][server][reopen][receipt]") {
+  ServerFixture f;  // the organisation, its coordinator, envelopes, auth
+  Device gao("bureau de Gao");
+  Device sinjar("Sinjar");
+  TempDir old_dir;
+  const std::string db_path = old_dir.path() + "/" + sync::kServerDbName;
+
+  // The first protocol's server key, raw as it kept it.
+  std::string server_pk(crypto_sign_PUBLICKEYBYTES, '\0');
+  std::string server_sk(crypto_sign_SECRETKEYBYTES, '\0');
+  crypto_sign_keypair(reinterpret_cast<unsigned char*>(server_pk.data()),
+                      reinterpret_cast<unsigned char*>(server_sk.data()));
+
+  // What it held, in commit order: the two chains interleaved, each entry
+  // with its own receipt (format 1, 136 bytes on the wire).
+  struct Held {
+    Device* device;
+    std::string envelope;
+    int64_t cursor;
+    int64_t received_at;
+    Receipt receipt;
+  };
+  std::vector<Held> held;
+  int64_t cursor = 0;
+  for (Device* d : {&gao, &gao, &sinjar, &gao, &sinjar}) {
+    Held h{d, f.Next(*d), ++cursor, kStart - 10 * kDay + cursor * 1000, {}};
+    h.receipt.format = kReceiptFormatEntry;
+    h.receipt.device_id = d->id();
+    h.receipt.first_seq = h.receipt.last_seq = d->seq;
+    h.receipt.last_hash = HashOf(h.envelope);
+    h.receipt.first_cursor = h.cursor;
+    h.receipt.received_at = h.received_at;
+    auto bytes = ReceiptBytes(h.receipt, server_pk);
+    REQUIRE(bytes.ok());
+    h.receipt.signature = SignWithSecret(server_sk, *bytes);
+    REQUIRE(VerifyReceipt(h.receipt, server_pk).ok());
+    held.push_back(std::move(h));
+  }
+  {
+    auto opened = Database::Open(db_path, "unix", /*create=*/true);
+    INFO(opened.status().ToString());
+    REQUIRE(opened.ok());
+    Database& db = **opened;
+    REQUIRE(db.Exec(kServerSchemaV1).ok());
+    auto meta = db.Prepare("INSERT INTO meta(key, value) VALUES (?, ?)");
+    REQUIRE(meta.ok());
+    REQUIRE(meta->BindText(1, "org_id").ok());
+    REQUIRE(meta->BindBlob(2, f.org().org.org_id).ok());
+    REQUIRE(meta->Run().ok());
+    meta->Reset();
+    REQUIRE(meta->BindText(1, "signing_secret").ok());
+    REQUIRE(meta->BindBlob(2, server_sk).ok());
+    REQUIRE(meta->Run().ok());
+    struct Row {
+      Device* device;
+      const char* role;
+      int64_t counter;
+    };
+    for (const Row& row :
+         {Row{&f.coordinator(), kRoleCoordinator, 3},
+          Row{&gao, kRoleFacilitator, 9}, Row{&sinjar, kRoleFacilitator, 4}}) {
+      const DeviceCertificate cert =
+          f.Certificate(*row.device, row.role, f.org_key());
+      auto insert = db.Prepare(
+          "INSERT INTO devices(device_id, public_key, status, role, name, "
+          "issued_at, cert_signature, counter, head_seq, head_hash) "
+          "VALUES (?, ?, 'approved', ?, ?, ?, ?, ?, ?, ?)");
+      REQUIRE(insert.ok());
+      REQUIRE(insert->BindText(1, cert.device_id).ok());
+      REQUIRE(insert->BindBlob(2, cert.public_key).ok());
+      REQUIRE(insert->BindText(3, cert.role).ok());
+      REQUIRE(insert->BindText(4, cert.name).ok());
+      REQUIRE(insert->BindInt(5, cert.issued_at).ok());
+      REQUIRE(insert->BindBlob(6, cert.signature).ok());
+      REQUIRE(insert->BindInt(7, row.counter).ok());
+      REQUIRE(insert->BindInt(8, row.device->seq).ok());
+      REQUIRE(insert->BindBlob(9, row.device->head).ok());
+      REQUIRE(insert->Run().ok());
+      row.device->counter = static_cast<uint64_t>(row.counter);
+    }
+    for (const Held& h : held) {
+      const Receipt& r = h.receipt;
+      // The first protocol's wire form: device, seq, entry hash, cursor,
+      // received_at (u64 big-endian), signature.
+      auto u64 = [](int64_t v) {
+        std::string out;
+        for (int shift = 56; shift >= 0; shift -= 8) {
+          out += static_cast<char>((static_cast<uint64_t>(v) >> shift) & 0xff);
+        }
+        return out;
+      };
+      const std::string wire = FromHex(r.device_id) + u64(r.first_seq) +
+                               r.last_hash + u64(r.first_cursor) +
+                               u64(r.received_at) + r.signature;
+      REQUIRE(wire.size() == 136);
+      auto insert = db.Prepare(
+          "INSERT INTO envelopes(cursor, device_id, seq, entry_hash, "
+          "envelope, received_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      REQUIRE(insert.ok());
+      REQUIRE(insert->BindInt(1, h.cursor).ok());
+      REQUIRE(insert->BindText(2, r.device_id).ok());
+      REQUIRE(insert->BindInt(3, r.first_seq).ok());
+      REQUIRE(insert->BindBlob(4, r.last_hash).ok());
+      REQUIRE(insert->BindBlob(5, h.envelope).ok());
+      REQUIRE(insert->BindInt(6, h.received_at).ok());
+      REQUIRE(insert->BindBlob(7, wire).ok());
+      REQUIRE(insert->Run().ok());
+    }
+    REQUIRE(db.Close(/*checkpoint=*/true).ok());
+  }
+  REQUIRE(QueryOn(db_path, "PRAGMA user_version") == 1);
+
+  auto opened =
+      ServerStore::Open(old_dir.path(), f.org(), [&f] { return f.now(); });
+  INFO(opened.status().ToString());
+  REQUIRE(opened.ok());
+  std::unique_ptr<ServerStore> store = std::move(opened).value();
+
+  // The same key, announced; the schema of now; every receipt signed.
+  CHECK(HelloKey(*store) == server_pk);
+  CHECK(store->server_key() == server_pk);
+  CHECK(QueryOn(db_path, "PRAGMA user_version") == 2);
+  CHECK(QueryOn(db_path,
+                "SELECT count(*) FROM pragma_table_info('envelopes') "
+                "WHERE name = 'receipt'") == 0);
+  CHECK(QueryOn(db_path, "SELECT count(*) FROM receipts") == 5);
+  CHECK(QueryOn(db_path,
+                "SELECT count(*) FROM receipts "
+                "WHERE length(signature) != 64") == 0);
+
+  // Every entry is still pulled, at its cursor.
+  auto pulled = [&]() {
+    auto page = store->Pull(
+        f.Auth(f.coordinator(), "GET", "/v1/pull?after=0&max=1048576", ""), 0,
+        1 << 20);
+    INFO(page.status().ToString());
+    REQUIRE(page.ok());
+    return page->items;
+  };
+  const auto all = pulled();
+  REQUIRE(all.size() == held.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(all[i].cursor == held[i].cursor);
+    CHECK(all[i].envelope == held[i].envelope);
+  }
+  // The counters came along: a request the old server saw is a replay.
+  const RequestAuth old_request =
+      f.AuthAt(gao, 9, "GET", "/v1/receipts?after=0", "");
+  CHECK(CodeOf(store->Receipts(old_request, 0).status()) == "stale_counter");
+
+  // Each device's entries are covered by receipts of now (runs of one),
+  // verifying under the same key and saying what the old ones said.
+  auto receipts_of = [&](Device& d) {
+    auto reply =
+        store->Receipts(f.Auth(d, "GET", "/v1/receipts?after=0", ""), 0);
+    INFO(reply.status().ToString());
+    REQUIRE(reply.ok());
+    return reply->receipts;
+  };
+  const std::vector<Receipt> gao_receipts = receipts_of(gao);
+  const std::vector<Receipt> sinjar_receipts = receipts_of(sinjar);
+  CHECK(RunsOf(gao_receipts) == std::vector<std::string>{Run(gao, 1, 1),
+                                                         Run(gao, 2, 2),
+                                                         Run(gao, 3, 3)});
+  CHECK(RunsOf(sinjar_receipts) ==
+        std::vector<std::string>{Run(sinjar, 1, 1), Run(sinjar, 2, 2)});
+  CheckReceiptsMatch(gao_receipts, all, server_pk);
+  CheckReceiptsMatch(sinjar_receipts, all, server_pk);
+  for (const Held& h : held) {
+    INFO(ReceiptName(h.receipt));
+    const auto& mine = h.device == &gao ? gao_receipts : sinjar_receipts;
+    int covering = 0;
+    for (const Receipt& r : mine) {
+      if (!r.Covers(h.receipt.first_seq)) continue;
+      ++covering;
+      CHECK(r.first_cursor == h.cursor);
+      CHECK(r.received_at == h.received_at);
+      CHECK(r.last_hash == h.receipt.last_hash);
+    }
+    CHECK(covering == 1);
+    // The receipt the device holds from before still verifies.
+    CHECK(VerifyReceipt(h.receipt, HelloKey(*store)).ok());
+  }
+
+  // Pushed again, the old entries get those receipts; the chain goes on
+  // after the last cursor.
+  std::vector<std::string> gao_envelopes;
+  for (const Held& h : held) {
+    if (h.device == &gao) gao_envelopes.push_back(h.envelope);
+  }
+  f.now() += kDay;
+  const std::string g4 = f.Next(gao);
+  gao_envelopes.push_back(g4);
+  const std::string body = sync::EncodeBatch(gao_envelopes);
+  auto pushed = store->Push(f.Auth(gao, "POST", "/v1/push", body), body);
+  INFO(pushed.status().ToString());
+  REQUIRE(pushed.ok());
+  CHECK(pushed->refused_code.empty());
+  REQUIRE(RunsOf(pushed->receipts) ==
+          std::vector<std::string>{Run(gao, 1, 1), Run(gao, 2, 2),
+                                   Run(gao, 3, 3), Run(gao, 4, 4)});
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(EncodeReceipt(pushed->receipts[i]) == EncodeReceipt(gao_receipts[i]));
+  }
+  CHECK(pushed->receipts[3].first_cursor == 6);
+  CHECK(pushed->receipts[3].received_at == kStart + kDay);
+  CheckReceiptsMatch(pushed->receipts, pulled(), server_pk);
+
+  // Opened again: nothing is signed twice.
+  store.reset();
+  auto again =
+      ServerStore::Open(old_dir.path(), f.org(), [&f] { return f.now(); });
+  REQUIRE(again.ok());
+  store = std::move(again).value();
+  const std::vector<Receipt> after_reopen = receipts_of(gao);
+  REQUIRE(after_reopen.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(EncodeReceipt(after_reopen[i]) == EncodeReceipt(pushed->receipts[i]));
+  }
+  CHECK(pulled().size() == held.size() + 1);
 }
 
 }  // namespace
