@@ -767,10 +767,16 @@ StatusOr<json> ServerStore::AddCertificates(const RequestAuth& auth,
   PALABRE_RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     approved = 0;
     PALABRE_RETURN_IF_ERROR(AuthenticateCoordinator(auth, body).status());
+    PALABRE_ASSIGN_OR_RETURN(
+        Statement status,
+        db_->Prepare("SELECT status FROM devices WHERE device_id = ?"));
     for (const DeviceCertificate& cert : certs) {
       PALABRE_RETURN_IF_ERROR(UpsertCertified(*db_, cert));
-      PALABRE_ASSIGN_OR_RETURN(int64_t n, db_->QueryInt("SELECT changes()"));
-      approved += n;
+      // A revoked device stays revoked: its certificate approves nothing.
+      status.Reset();
+      PALABRE_RETURN_IF_ERROR(status.BindText(1, cert.device_id));
+      PALABRE_ASSIGN_OR_RETURN(bool row, status.Step());
+      if (row && status.ColumnText(0) == kApproved) ++approved;
     }
     return Status::Ok();
   }));

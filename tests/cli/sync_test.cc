@@ -253,8 +253,8 @@ TEST_CASE("two syncs of the same vault at once push each entry once",
   }
   AddSessionsFile(gao, batch);
   // Both start from the same request counter and the same server head:
-  // one's requests are refused as stale and it moves past them; the same
-  // entries pushed twice get the same receipts.
+  // one's requests are refused as stale and it moves past them; entries
+  // pushed twice get the receipts that cover them.
   RunResult a, b;
   std::thread first([&] { a = SyncVault(gao, 60); });
   std::thread second([&] { b = SyncVault(gao, 60); });

@@ -998,6 +998,7 @@ TEST_CASE("a revoked device is refused from then on, what it sent stays",
   auto recertified = f.AddCertificates(
       f.coordinator(), {f.Certificate(gao, kRoleFacilitator, f.org_key())});
   REQUIRE(recertified.ok());
+  CHECK((*recertified)["approved"] == 0);
   CHECK(CodeOf(f.Push(gao, {later}).status()) == "revoked");
 
   // The coordinator's list shows the revocation.
