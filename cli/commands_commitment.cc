@@ -10,6 +10,7 @@
 #include "cli/session_text.h"
 #include "core/record.h"
 #include "core/record_store.h"
+#include "core/record_views_json.h"
 #include "platform/clock.h"
 #include "platform/terminal.h"
 
@@ -17,22 +18,6 @@ namespace palabre::cli {
 namespace {
 
 using nlohmann::json;
-
-json CommitmentJson(const CommitmentView& c) {
-  return {{"id", c.id},
-          {"session", c.session_id},
-          {"session_title", c.session_title},
-          {"session_date", c.session_date},
-          {"country", c.country},
-          {"region", c.region},
-          {"commune", c.commune},
-          {"action", c.action},
-          {"owner", c.owner},
-          {"due", c.due.empty() ? json() : json(c.due)},
-          {"status", c.status},
-          {"status_date", c.status_date.empty() ? json() : json(c.status_date)},
-          {"overdue", c.overdue}};
-}
 
 struct ListOptions {
   CommitmentFilter filter;
@@ -56,7 +41,7 @@ Status RunList(Context& ctx, ListOptions o) {
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   if (ctx.json) {
     json out = json::array();
-    for (const CommitmentView& c : list) out.push_back(CommitmentJson(c));
+    for (const CommitmentView& c : list) out.push_back(CommitmentViewJson(c));
     PrintJson(out);
     return FlushStdout();
   }

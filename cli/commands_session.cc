@@ -14,6 +14,7 @@
 #include "cli/session_text.h"
 #include "core/record.h"
 #include "core/record_store.h"
+#include "core/record_views_json.h"
 #include "platform/terminal.h"
 
 namespace palabre::cli {
@@ -110,12 +111,7 @@ Status RunList(Context& ctx, ListOptions o) {
     json list = json::array();
     for (const SessionSummary& s : sessions) {
       PALABRE_ASSIGN_OR_RETURN(json session, open.store->SessionJson(s.id));
-      if (!s.device_name.empty()) {
-        session["device"] = {{"id", s.device_id}, {"name", s.device_name}};
-        if (s.device_revoked_at > 0) {
-          session["device"]["revoked_at"] = s.device_revoked_at;
-        }
-      }
+      if (!s.device_name.empty()) session["device"] = SessionDeviceJson(s);
       list.push_back(std::move(session));
     }
     PALABRE_RETURN_IF_ERROR(open.vault->Lock());

@@ -311,6 +311,14 @@ constexpr Migration kVaultMigrations[] = {
      "  cursor, received_at, signature, 1 FROM receipts;"
      "DROP TABLE receipts;"
      "ALTER TABLE receipt_runs RENAME TO receipts;"},
+    {7, "drafts",
+     // core/drafts.h: the local web app's unfinished forms. Not records:
+     // never logged, never synced.
+     "CREATE TABLE drafts ("
+     "  name TEXT PRIMARY KEY NOT NULL,"
+     "  body TEXT NOT NULL,"
+     "  saved_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"},
 };
 
 }  // namespace

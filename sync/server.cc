@@ -5,7 +5,6 @@
 
 #include <charconv>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "core/organisation.h"
 #include "platform/clock.h"
 #include "platform/file_util.h"
+#include "sync/http_body.h"
 #include "sync/protocol.h"
 #include "sync/server_store.h"
 #include "sync/tls_pin.h"
@@ -108,21 +108,13 @@ void TooLarge(httplib::Response& res) {
 // Returns false with the error answer set if it is too large or broken.
 bool ReadBody(httplib::Response& res, const httplib::ContentReader& reader,
               std::string* body) {
-  bool too_large = false;
-  const bool ok = reader([&](const char* data, size_t n) {
-    if (body->size() + n > kMaxRequestBytes) {
-      too_large = true;
-      return false;  // stop reading: the rest is never taken in
-    }
-    body->append(data, n);
-    t_bytes_in = body->size();
-    return true;
-  });
-  if (too_large || res.status == 413) {
+  const BodyRead read = ReadCappedBody(
+      reader, kMaxRequestBytes, body, [](std::size_t n) { t_bytes_in = n; });
+  if (read == BodyRead::kTooLarge || res.status == 413) {
     TooLarge(res);
     return false;
   }
-  if (!ok) {
+  if (read == BodyRead::kBroken) {
     SendError(res, 400, "malformed", "the request body could not be read");
     res.set_header("Connection", "close");
     return false;
@@ -286,10 +278,7 @@ Status Serve(const ServeOptions& o,
         t_device.clear();
         // A body announced over the cap is refused before any of it is
         // read (cpp-httplib would read and discard it whole first).
-        const std::string length = req.get_header_value("Content-Length");
-        if (!length.empty() &&
-            (length.size() > 12 ||
-             std::strtoull(length.c_str(), nullptr, 10) > kMaxRequestBytes)) {
+        if (AnnouncesMoreThan(req, kMaxRequestBytes)) {
           TooLarge(res);
           res.set_header(kProtocolHeader, kProtocolVersion);
           return httplib::Server::HandlerResponse::Handled;

@@ -112,7 +112,7 @@ std::vector<std::string> ProjectionSql(Database& db, const std::string& schema,
                          "IN ('vault_meta', 'device_keys', 'log_entries', "
                          "'log_by_hlc', 'log_by_record', 'log_by_parent', "
                          "'organisation', 'device_certificates', 'sync_state', "
-                         "'receipts', 'invitations') "
+                         "'receipts', 'invitations', 'drafts') "
                          "AND name NOT LIKE 'sessions_fts_%' ORDER BY name");
   REQUIRE(stmt.ok());
   while (stmt->Step().value()) {
