@@ -50,7 +50,9 @@ struct Receipt {
   // Whether the run includes `seq`.
   bool Covers(int64_t seq) const { return first_seq <= seq && seq <= last_seq; }
   // The cursor the server gave `seq` (a seq the receipt covers).
-  int64_t CursorOf(int64_t seq) const { return first_cursor + seq - first_seq; }
+  int64_t CursorOf(int64_t seq) const {
+    return first_cursor + (seq - first_seq);
+  }
 };
 
 // The bytes the server signs. Format 2: "palabre.receipt/2" 0x00, the

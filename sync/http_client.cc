@@ -181,7 +181,16 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
                             httplib::to_string(result.error()) + ")");
   }
   bytes_received_ += static_cast<int64_t>(result->body.size() + 150);
-  if (result->get_header_value(kProtocolHeader) != kProtocolVersion) {
+  const std::string protocol = result->get_header_value(kProtocolHeader);
+  if (!protocol.empty() && protocol != kProtocolVersion) {
+    // A palabre server of another version: retrying will not help.
+    return FailedPreconditionError(
+        "the server speaks palabre's sync protocol " + protocol +
+        " and this palabre speaks " + kProtocolVersion +
+        ": upgrade the older of the two (server and devices must run "
+        "versions with the same protocol)");
+  }
+  if (protocol != kProtocolVersion) {
     return UnavailableError(
         "the answer (HTTP " + std::to_string(result->status) +
         ") did not come from a palabre server: a captive portal or a proxy "

@@ -1,7 +1,8 @@
-// The partner server's HTTP protocol, version 1: the bodies and headers
-// both ends agree on (docs/protocol.md, "Server protocol").
+// The partner server's HTTP protocol, version 2: the bodies and headers
+// both ends agree on (docs/protocol.md, "Server protocol"). Version 1
+// signed one receipt an entry; version 2 one for each run of entries.
 //
-// Every answer of a palabre server carries the header `Palabre-Protocol: 1`:
+// Every answer of a palabre server carries the header `Palabre-Protocol: 2`:
 // a client never takes an answer without it for the server's (a captive
 // portal or proxy answers 200 with a login page). Requests from a device
 // are signed with its key over the method, the target (path and query), the
@@ -26,7 +27,7 @@
 namespace palabre::sync {
 
 inline constexpr char kProtocolHeader[] = "Palabre-Protocol";
-inline constexpr char kProtocolVersion[] = "1";
+inline constexpr char kProtocolVersion[] = "2";
 inline constexpr char kDeviceHeader[] = "Palabre-Device";
 inline constexpr char kCounterHeader[] = "Palabre-Counter";
 inline constexpr char kSignatureHeader[] = "Palabre-Signature";
@@ -62,8 +63,9 @@ inline constexpr std::size_t kBatchHeaderBytes = 9;
 inline constexpr std::size_t kBatchItemOverhead = 4;
 
 // The answer to a push: the receipts of the accepted prefix of the batch
-// (one for each run of a device's entries it added, and the one covering
-// each run of duplicates, in the batch's order), then the refusal that
+// (one for each run of a device's entries it added, and for duplicates
+// each receipt covering them, once, at its first duplicate; in the batch's
+// order), then the refusal that
 // stopped it, if any (a stable code, a message and the entry it
 // concerns).
 struct PushReply {

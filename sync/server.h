@@ -2,7 +2,7 @@
 //
 // Translates HTTP requests into calls on the ServerStore (which decides
 // everything) and its answers into HTTP. Every answer carries
-// `Palabre-Protocol: 1`; errors are JSON {"error": {"code", "message"}}
+// `Palabre-Protocol: 2`; errors are JSON {"error": {"code", "message"}}
 // with a stable code. Request bodies are read through a reader of our own
 // that stops at kMaxRequestBytes counted after any chunked or gzip
 // decoding (cpp-httplib's own limit sees only Content-Length). One line is

@@ -147,13 +147,16 @@ Receipt ReceiptFromRow(Statement& stmt) {
   return r;
 }
 
-// Signs `r` with `key` and stores it (replacing an unsigned one).
-Status SignAndStoreReceipt(Database& db, const DeviceKey& key, Receipt& r) {
+// Signs `r` with `key` and stores it: a new receipt (a clash with one held
+// is an error, never a silent replacement), or with `resign` the unsigned
+// one a migration left.
+Status SignAndStoreReceipt(Database& db, const DeviceKey& key, Receipt& r,
+                           bool resign = false) {
   PALABRE_ASSIGN_OR_RETURN(std::string bytes, ReceiptBytes(r, key.public_key));
   r.signature = Sign(key, bytes);
   PALABRE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare(std::string("INSERT OR REPLACE INTO receipts(") +
+      db.Prepare(std::string(resign ? "REPLACE" : "INSERT") + " INTO receipts(" +
                  kReceiptColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
   PALABRE_RETURN_IF_ERROR(stmt.BindText(1, r.device_id));
   PALABRE_RETURN_IF_ERROR(stmt.BindInt(2, r.first_seq));
@@ -180,7 +183,7 @@ Status SignUnsignedReceipts(Database& db, const DeviceKey& key) {
     }
   }
   for (Receipt& r : unsigned_receipts) {
-    PALABRE_RETURN_IF_ERROR(SignAndStoreReceipt(db, key, r));
+    PALABRE_RETURN_IF_ERROR(SignAndStoreReceipt(db, key, r, /*resign=*/true));
   }
   return Status::Ok();
 }
@@ -275,7 +278,7 @@ StatusOr<std::unique_ptr<ServerStore>> ServerStore::Open(
 }
 
 json ServerStore::Hello() const {
-  return {{"protocol", 1},
+  return {{"protocol", 2},
           {"org_id", org_.org_id},
           {"server_key", ToHex(key_.public_key)},
           {"max_body", kMaxRequestBytes},
@@ -546,8 +549,11 @@ Status ServerStore::PushOne(std::string_view bytes, PushReply& reply,
       if (!found || !receipt.Covers(env.seq)) {
         return InternalError(name + ": held but no receipt covers it");
       }
+      // (The receipts already answered, checked from the newest: a batch of
+      // duplicates names few receipts, and mostly the last one again.)
       const bool sent = std::any_of(
-          reply.receipts.begin(), reply.receipts.end(), [&](const Receipt& r) {
+          reply.receipts.rbegin(), reply.receipts.rend(),
+          [&](const Receipt& r) {
             return r.device_id == receipt.device_id &&
                    r.first_seq == receipt.first_seq;
           });

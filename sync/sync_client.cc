@@ -298,7 +298,6 @@ class Pusher {
       if (options_.progress) options_.progress(progress_);
       // One batch: entries after `acked` up to about batch_bytes.
       std::vector<std::string> envelopes;
-      std::vector<std::string> hashes;
       std::size_t bytes = kBatchHeaderBytes;
       Status built = ForEachDeviceEntry(
           s_.db(), me, acked, [&](const Entry& e) -> StatusOr<bool> {
@@ -311,7 +310,6 @@ class Pusher {
             }
             bytes += encoded.size() + kBatchItemOverhead;
             envelopes.push_back(std::move(encoded));
-            hashes.push_back(e.hash);
             return bytes < *batch_bytes;
           });
       PALABRE_RETURN_IF_ERROR(built);
@@ -341,12 +339,7 @@ class Pusher {
       for (const Receipt& r : push.receipts) {
         Status ok = CheckNextReceipt(r, me, acked, s_.server_key());
         if (ok.ok()) ok = CheckReceiptHeld(s_.db(), r, s_.server_key());
-        if (!ok.ok()) {
-          return PermissionDeniedError(
-              ok.message() +
-              ": it is not for the entries this vault sent, or not signed "
-              "by the server's key");
-        }
+        if (!ok.ok()) return ok;
         acked = r.last_seq;
         good.push_back(r);
       }
@@ -548,9 +541,12 @@ Status MeetServer(Database& db, HttpClient& http, const SyncOptions& options) {
 Status RelayBundle(Database& db, HttpClient& http,
                    const std::vector<std::string>& envelopes,
                    const SyncOptions& options, SyncResult* result) {
-  // Each device's envelopes, in chain order.
-  std::map<std::string, std::map<int64_t, const std::string*>> by_device;
-  std::map<std::string, std::map<int64_t, std::string>> hash_of;
+  // Each device's envelopes, in chain order, with their entry hashes.
+  struct Held {
+    const std::string* bytes;
+    std::string hash;
+  };
+  std::map<std::string, std::map<int64_t, Held>> by_device;
   for (const std::string& bytes : envelopes) {
     StatusOr<Envelope> env = DecodeEnvelope(bytes);
     if (!env.ok()) {
@@ -559,8 +555,7 @@ Status RelayBundle(Database& db, HttpClient& http,
            "a damaged envelope in the bundle: " + env.status().message()});
       continue;
     }
-    by_device[env->device_id][env->seq] = &bytes;
-    hash_of[env->device_id][env->seq] = EnvelopeEntryHash(*env);
+    by_device[env->device_id][env->seq] = {&bytes, EnvelopeEntryHash(*env)};
   }
   SyncProgress progress;
   for (const auto& [device, chain] : by_device) {
@@ -575,8 +570,10 @@ Status RelayBundle(Database& db, HttpClient& http,
     const std::size_t limit = session.max_body() - (64 << 10);
     for (const auto& [device, chain] : by_device) {
       if (done.count(device) > 0) continue;
-      // After a retry, resume after what the server acknowledged.
-      int64_t& acked = acked_of[device];
+      // After a retry, resume after what the server acknowledged; at first,
+      // before the bundle's first entry (a bundle may start mid-chain).
+      int64_t& acked =
+          acked_of.try_emplace(device, chain.begin()->first - 1).first->second;
       auto it = chain.upper_bound(acked);
       while (it != chain.end()) {
         progress.stage = "relaying";
@@ -585,9 +582,10 @@ Status RelayBundle(Database& db, HttpClient& http,
         std::size_t bytes = kBatchHeaderBytes;
         while (it != chain.end() &&
                (batch.empty() ||
-                bytes + it->second->size() + kBatchItemOverhead <= limit)) {
-          bytes += it->second->size() + kBatchItemOverhead;
-          batch.push_back(*it->second);
+                bytes + it->second.bytes->size() + kBatchItemOverhead <=
+                    limit)) {
+          bytes += it->second.bytes->size() + kBatchItemOverhead;
+          batch.push_back(*it->second.bytes);
           ++it;
         }
         PALABRE_ASSIGN_OR_RETURN(
@@ -595,21 +593,27 @@ Status RelayBundle(Database& db, HttpClient& http,
             session.Call("POST", "/v1/push", EncodeBatch(batch)));
         PALABRE_ASSIGN_OR_RETURN(PushReply push, DecodePushReply(reply.body));
         // Receipts for the device's next entries, each ending with the
-        // entry the bundle holds there.
+        // entry the bundle holds there. The server may hold more of the
+        // chain than the bundle (the device synced since it wrote the
+        // bundle): a receipt ending past the bundle has nothing here to be
+        // checked against, and the relay keeps no receipts.
         for (const Receipt& r : push.receipts) {
-          const std::map<int64_t, std::string>& hashes = hash_of[device];
-          const auto last = hashes.find(r.last_seq);
           Status ok = CheckNextReceipt(r, device, acked, session.server_key());
-          if (ok.ok() &&
-              (last == hashes.end() || last->second != r.last_hash)) {
+          const auto last = chain.find(r.last_seq);
+          const bool past_bundle = r.last_seq > chain.rbegin()->first;
+          if (ok.ok() && !past_bundle &&
+              (last == chain.end() || last->second.hash != r.last_hash)) {
             ok = PermissionDeniedError("the server's receipt for " +
                                        ReceiptName(r) +
                                        " names entries the bundle does not "
                                        "hold");
           }
           if (!ok.ok()) return ok;
-          progress.pushed += r.last_seq - acked;
-          result->pushed += r.last_seq - acked;
+          // The bundle's entries it covers.
+          const auto taken = std::distance(chain.upper_bound(acked),
+                                           chain.upper_bound(r.last_seq));
+          progress.pushed += taken;
+          result->pushed += taken;
           acked = r.last_seq;
         }
         if (!push.refused_code.empty()) {
@@ -617,6 +621,10 @@ Status RelayBundle(Database& db, HttpClient& http,
                                       push.refused_code, push.refused_message});
           break;
         }
+        if (push.receipts.empty()) {
+          return UnavailableError("the server acknowledged nothing");
+        }
+        it = chain.upper_bound(acked);
       }
       done.insert(device);
     }

@@ -71,6 +71,32 @@ TEST_CASE("a bundle carried on a stick is imported by the coordinator, "
   CHECK(json::parse(synced.out)["pulled"] == 0);
 }
 
+TEST_CASE("a bundle relayed after its device synced more on its own is "
+          "acknowledged, not refused",
+          "[sync][bundle]") {
+  // The stick travels slowly: meanwhile gao found a network, wrote more and
+  // synced, so the server holds gao's chain past the bundle's end, under
+  // one receipt reaching beyond it.
+  TempDir tmp;
+  TestOrg org(tmp.path());
+  const std::string gao = org.AddFacilitator("gao");
+  const std::string mopti = org.AddFacilitator("mopti");
+  AddSessionFile(gao, WithCommitment("KANARI-LATE-1"));
+  const std::string stick = tmp.Sub("stick.plbn");
+  CHECK(RunJson(gao, {"sync", "--to-file", stick})["entries"] == 2);
+  AddSessionFile(gao, WithCommitment("KANARI-LATE-2"));
+  RunResult synced = SyncVault(gao);
+  INFO(synced.Describe());
+  REQUIRE(synced.exit_code == 0);
+
+  const json relayed = RunJson(mopti, {"sync", "--from-file", stick});
+  CHECK(relayed["pushed"] == 2);  // the bundle's entries, acknowledged
+  CHECK(relayed["rejected"].empty());
+  for (const json& d : RunJson(org.coordinator(), {"org", "devices"})["devices"]) {
+    if (d["name"] == "gao") CHECK(d["entries"] == 4);
+  }
+}
+
 TEST_CASE("a damaged bundle is refused and a tampered envelope in it is "
           "reported, the rest imported",
           "[sync][bundle]") {

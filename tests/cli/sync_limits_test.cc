@@ -113,7 +113,7 @@ TEST_CASE("oversized request bodies are refused without being read whole",
     const std::string reply = ReadReply(fd);
     close(fd);
     CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
-    CHECK(reply.find("Palabre-Protocol: 1") != std::string::npos);
+    CHECK(reply.find("Palabre-Protocol: 2") != std::string::npos);
   }
   SECTION("by chunked encoding") {
     const int fd = Connect(port);
@@ -180,7 +180,7 @@ TEST_CASE("unsigned requests and unknown paths get JSON errors with the "
     const std::string reply = ReadReply(fd);
     close(fd);
     CHECK(reply.rfind("HTTP/1.1 " + c.status, 0) == 0);
-    CHECK(reply.find("Palabre-Protocol: 1") != std::string::npos);
+    CHECK(reply.find("Palabre-Protocol: 2") != std::string::npos);
     CHECK(reply.find("\"code\":\"" + c.code + "\"") != std::string::npos);
   }
 }

@@ -383,7 +383,7 @@ TEST_CASE("hello names the organisation and the receipt key",
           "[sync][server]") {
   ServerFixture f;
   const json hello = f.store().Hello();
-  CHECK(hello["protocol"] == 1);
+  CHECK(hello["protocol"] == 2);
   CHECK(hello["org_id"] == f.org().org.org_id);
   CHECK(hello["server_key"] == ToHex(f.store().server_key()));
   CHECK(hello["time"] == kStart);
