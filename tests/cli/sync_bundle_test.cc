@@ -92,7 +92,8 @@ TEST_CASE("a bundle relayed after its device synced more on its own is "
   const json relayed = RunJson(mopti, {"sync", "--from-file", stick});
   CHECK(relayed["pushed"] == 2);  // the bundle's entries, acknowledged
   CHECK(relayed["rejected"].empty());
-  for (const json& d : RunJson(org.coordinator(), {"org", "devices"})["devices"]) {
+  const json devices = RunJson(org.coordinator(), {"org", "devices"});
+  for (const json& d : devices["devices"]) {
     if (d["name"] == "gao") CHECK(d["entries"] == 4);
   }
 }
