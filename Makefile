@@ -1,6 +1,7 @@
 # palabre's two set-up commands and their helpers.
 #
-#   make run       install missing packages, build into build/, run the demo
+#   make run       install missing packages, build into build/, run the demo,
+#                  then the web app (palabre ui) on the demo vault
 #   make test      install missing packages, build, run every test with ctest
 #   make sanitize  the same tests built with ASan + UBSan into build-asan/
 #   make bench     build and run the benchmarks: the encrypting VFS, the

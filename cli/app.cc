@@ -78,6 +78,7 @@ int RunCliOrThrow(int argc, char** argv) {
       AddImportCommand(app),     AddBriefCommand(app),
       AddReportCommand(app),     AddOrgCommand(app),
       AddServeCommand(app),      AddSyncCommand(app),
+      AddUiCommand(app),
       AddEnrollCommand(app)};
 
   try {

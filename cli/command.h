@@ -60,6 +60,7 @@ Command AddOrgCommand(CLI::App& parent);
 Command AddServeCommand(CLI::App& parent);
 Command AddSyncCommand(CLI::App& parent);
 Command AddEnrollCommand(CLI::App& parent);
+Command AddUiCommand(CLI::App& parent);
 
 }  // namespace palabre::cli
 

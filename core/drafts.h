@@ -24,8 +24,8 @@ class Database;
 inline constexpr std::size_t kMaxDraftBytes = 1u << 20;
 
 struct Draft {
-  std::string body;       // JSON text, as saved
-  int64_t saved_at = 0;   // unix milliseconds
+  std::string body;      // JSON text, as saved
+  int64_t saved_at = 0;  // unix milliseconds
 };
 
 // Replaces draft `name`. kInvalidArgument if `body` is over kMaxDraftBytes

@@ -51,12 +51,9 @@ json CommitmentViewJson(const CommitmentView& c) {
 }
 
 json FollowUpViewJson(const FollowUpView& f) {
-  return {{"id", f.id},
-          {"commitment", f.commitment_id},
-          {"status", f.status},
-          {"note", f.note},
-          {"date", f.date},
-          {"created_at", f.created_at}};
+  return {{"id", f.id},         {"commitment", f.commitment_id},
+          {"status", f.status}, {"note", f.note},
+          {"date", f.date},     {"created_at", f.created_at}};
 }
 
 }  // namespace palabre

@@ -323,6 +323,14 @@ StatusOr<std::unique_ptr<Vault>> Vault::Open(const std::string& directory,
                       passphrase);
 }
 
+Status Vault::CheckPassphrase(const std::string& directory,
+                              std::string_view passphrase) {
+  PALABRE_RETURN_IF_ERROR(crypto::Initialize());
+  PALABRE_ASSIGN_OR_RETURN(KeyFile keys,
+                           LoadKeyFile(platform::AbsolutePath(directory)));
+  return UnwrapMasterKey(keys, SlotKind::kPassphrase, passphrase).status();
+}
+
 StatusOr<std::unique_ptr<Vault>> Vault::OpenWithRecoveryCode(
     const std::string& directory, std::string_view recovery_code) {
   PALABRE_ASSIGN_OR_RETURN(SecureBuffer canonical,

@@ -100,6 +100,12 @@ class Vault {
   static StatusOr<std::unique_ptr<Vault>> Open(const std::string& directory,
                                                std::string_view passphrase);
 
+  // OK if `passphrase` unlocks the vault in `directory`, without opening its
+  // database (a vault already open elsewhere in this process stays as it
+  // is). Errors as Open: kUnauthenticated for a wrong passphrase.
+  static Status CheckPassphrase(const std::string& directory,
+                                std::string_view passphrase);
+
   // Like Open, unlocking with the recovery code instead.
   static StatusOr<std::unique_ptr<Vault>> OpenWithRecoveryCode(
       const std::string& directory, std::string_view recovery_code);

@@ -24,9 +24,8 @@ BodyRead ReadCappedBody(const httplib::ContentReader& reader, std::size_t cap,
 
 bool AnnouncesMoreThan(const httplib::Request& request, std::size_t cap) {
   const std::string length = request.get_header_value("Content-Length");
-  return !length.empty() &&
-         (length.size() > 12 ||
-          std::strtoull(length.c_str(), nullptr, 10) > cap);
+  return !length.empty() && (length.size() > 12 ||
+                             std::strtoull(length.c_str(), nullptr, 10) > cap);
 }
 
 }  // namespace palabre::sync

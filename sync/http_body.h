@@ -21,10 +21,9 @@ enum class BodyRead {
 
 // Reads the body `reader` gives into `*body`, at most `cap` bytes;
 // `on_progress(bytes so far)` is called as it grows (may be empty).
-BodyRead ReadCappedBody(const httplib::ContentReader& reader, std::size_t cap,
-                        std::string* body,
-                        const std::function<void(std::size_t)>& on_progress =
-                            {});
+BodyRead ReadCappedBody(
+    const httplib::ContentReader& reader, std::size_t cap, std::string* body,
+    const std::function<void(std::size_t)>& on_progress = {});
 
 // True if the request announces (Content-Length) a body over `cap`: to
 // refuse it before any of it is read.

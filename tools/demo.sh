@@ -3,7 +3,9 @@
 # directory and records every example session of examples/ in it. It then
 # records follow-ups on three commitments of the Gao police and shows the
 # sessions, the open and overdue commitments and the brief for Gao, and
-# ends by verifying the vault. The temporary directory is removed on exit.
+# ends by verifying the vault, then starts the web app (`palabre ui`) on
+# the demo vault until Ctrl-C (PALABRE_DEMO_NO_UI=1 skips it). The
+# temporary directory is removed on exit.
 # The demo passphrase travels on file descriptor 3 (--passphrase-fd 3),
 # never in argv or the environment, just as a script of yours should pass
 # it.
@@ -118,4 +120,17 @@ pal verify
 step "10. What is on disk: only ciphertext"
 ls -l "$vault"
 
-step "Done. The demo vault in $workdir is removed now."
+if [[ ${PALABRE_DEMO_NO_UI:-} == 1 ]]; then
+  step "Done. The demo vault in $workdir is removed now."
+  exit 0
+fi
+
+step "11. The web app: palabre ui on the demo vault (Ctrl-C stops it and removes the vault)"
+echo "   It listens on 127.0.0.1 only and opens your browser if it can; otherwise"
+echo "   open the link it prints below. The page asks for the passphrase:"
+echo "       $passphrase"
+echo
+# Not through pal(): the page asks for the passphrase, nothing is read here.
+"$palabre" --vault "$vault" ui || true
+echo
+echo "The demo vault in $workdir is removed now."

@@ -1,0 +1,274 @@
+// The vault `palabre ui` holds open, and its idle lock (ui/vault_holder.h).
+// These tests prove that: only the right passphrase unlocks it; while it is
+// locked nothing can use it and the caller can tell "locked" from any other
+// failure; it locks itself once nothing has used it for the idle limit and
+// not a moment before, every use (and the end of a long one) counting as
+// activity; locking, on request or when idle, closes it for good (nothing
+// can use it until it is unlocked again, and another process can open it);
+// and unlocking again gives back everything written before. The clock is a
+// fake the test moves: no test waits.
+#include "ui/vault_holder.h"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+
+#include "core/record_store.h"
+#include "core/vault.h"
+#include "tests/core/records_fixture_util.h"
+#include "tests/core/test_util.h"
+
+namespace palabre::testing {
+namespace {
+
+using ui::IsLockedError;
+using ui::VaultHolder;
+
+constexpr int64_t kIdleMs = 60'000;
+
+// A copy of one vault (kPassphrase, interactive KDF) made once per run, in a
+// directory removed with the object: Vault::Create costs two key
+// derivations, a copy none.
+class VaultDir {
+ public:
+  VaultDir() {
+    static TempDir templ;
+    static const std::string made = [] {
+      MakeVault(templ.Sub("vault"));
+      return templ.Sub("vault");
+    }();
+    CopyFiles(made, path());
+  }
+  std::string path() const { return dir_.Sub("vault"); }
+
+ private:
+  TempDir dir_;
+};
+
+// How many sessions the vault holds, through the holder.
+Status CountSessions(VaultHolder& holder, int64_t* n) {
+  return holder.Use([&](Vault&, RecordStore& store) -> Status {
+    PALABRE_ASSIGN_OR_RETURN(*n, store.CountSessions(SessionFilter{}));
+    return Status::Ok();
+  });
+}
+
+TEST_CASE("only the right passphrase unlocks the vault", "[ui][vault]") {
+  VaultDir dir;
+  int64_t now = 0;
+  VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
+  CHECK(holder.locked());
+  CHECK(holder.idle_ms() == kIdleMs);
+
+  struct Case {
+    const char* why;
+    std::string passphrase;
+  };
+  const Case wrong[] = {
+      {"another passphrase", kOtherPassphrase},
+      {"empty", ""},
+      {"one character short",
+       std::string(kPassphrase).substr(0, sizeof kPassphrase - 2)},
+      {"a trailing newline", std::string(kPassphrase) + "\n"},
+      {"upper case", "A LONG ENOUGH PASSPHRASE"},
+  };
+  for (const Case& c : wrong) {
+    INFO(c.why);
+    const Status status = holder.Unlock(c.passphrase);
+    CHECK(status.code() == StatusCode::kUnauthenticated);
+    CHECK(holder.locked());
+  }
+
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  CHECK_FALSE(holder.locked());
+  int64_t n = -1;
+  REQUIRE(CountSessions(holder, &n).ok());
+  CHECK(n == 0);
+
+  // Unlocked already (another tab): a wrong passphrase is still wrong, and
+  // the vault stays open for the tab that unlocked it.
+  for (const Case& c : wrong) {
+    INFO("while unlocked: " << c.why);
+    CHECK(holder.Unlock(c.passphrase).code() == StatusCode::kUnauthenticated);
+    CHECK_FALSE(holder.locked());
+  }
+  CHECK(holder.Unlock(kPassphrase).ok());
+}
+
+TEST_CASE("unlocking where there is no vault says so", "[ui][vault]") {
+  TempDir tmp;
+  int64_t now = 0;
+  VaultHolder holder(tmp.Sub("none"), kIdleMs, [&] { return now; });
+  CHECK(holder.Unlock(kPassphrase).code() == StatusCode::kNotFound);
+  CHECK(holder.locked());
+}
+
+TEST_CASE("a locked vault cannot be used, and says it is locked",
+          "[ui][vault]") {
+  VaultDir dir;
+  int64_t now = 0;
+  VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
+  bool ran = false;
+  const Status status = holder.Use([&](Vault&, RecordStore&) {
+    ran = true;
+    return Status::Ok();
+  });
+  CHECK_FALSE(ran);
+  CHECK(IsLockedError(status));
+  CHECK(status.code() == StatusCode::kFailedPrecondition);
+
+  // Only that error is "locked": the caller must not take another failure
+  // for it (or it for another).
+  CHECK_FALSE(IsLockedError(Status::Ok()));
+  CHECK_FALSE(IsLockedError(FailedPreconditionError("no device key")));
+  CHECK_FALSE(IsLockedError(InvalidArgumentError("locked: not really")));
+  CHECK_FALSE(IsLockedError(FailedPreconditionError("not locked: x")));
+
+  // A use's own error comes back as it was, not as "locked".
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  const Status own = holder.Use([](Vault&, RecordStore&) {
+    return FailedPreconditionError("something else");
+  });
+  CHECK(own.code() == StatusCode::kFailedPrecondition);
+  CHECK_FALSE(IsLockedError(own));
+}
+
+TEST_CASE("the vault locks itself after the idle limit, not before",
+          "[ui][vault]") {
+  VaultDir dir;
+  int64_t now = 1'000'000;  // a monotonic clock need not start at 0
+  VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
+  CHECK_FALSE(holder.LockIfIdle());  // locked already: nothing to do
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  const int64_t unlocked_at = now;
+
+  SECTION("untouched, it locks at the limit") {
+    now = unlocked_at + kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+    CHECK_FALSE(holder.locked());
+    now = unlocked_at + kIdleMs;
+    CHECK(holder.LockIfIdle());
+    CHECK(holder.locked());
+    int64_t n = 0;
+    CHECK(IsLockedError(CountSessions(holder, &n)));
+    CHECK_FALSE(holder.LockIfIdle());  // once is enough
+  }
+  SECTION("each use starts the wait again") {
+    for (int i = 0; i < 5; ++i) {
+      now += kIdleMs - 1;
+      int64_t n = 0;
+      REQUIRE(CountSessions(holder, &n).ok());
+      CHECK_FALSE(holder.LockIfIdle());
+    }
+    const int64_t last_use = now;
+    now = last_use + kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+    now = last_use + kIdleMs;
+    CHECK(holder.LockIfIdle());
+    CHECK(holder.locked());
+  }
+  SECTION("a long use counts from its end") {
+    REQUIRE(holder
+                .Use([&](Vault&, RecordStore&) {
+                  now += 3 * kIdleMs;  // e.g. a large import
+                  return Status::Ok();
+                })
+                .ok());
+    CHECK_FALSE(holder.LockIfIdle());
+    now += kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+    now += 1;
+    CHECK(holder.LockIfIdle());
+  }
+  SECTION("a failed use is activity too") {
+    now += kIdleMs - 1;
+    CHECK_FALSE(holder
+                    .Use([](Vault&, RecordStore&) {
+                      return NotFoundError("no such session");
+                    })
+                    .ok());
+    now += kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+  }
+  SECTION("unlocking again while unlocked counts as activity") {
+    now += kIdleMs - 1;
+    REQUIRE(holder.Unlock(kPassphrase).ok());
+    now += kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+  }
+  SECTION("asking whether it is locked is not activity") {
+    now = unlocked_at + kIdleMs - 1;
+    CHECK_FALSE(holder.locked());
+    now = unlocked_at + kIdleMs;
+    CHECK(holder.LockIfIdle());
+  }
+}
+
+TEST_CASE(
+    "Lock closes the vault at once, and unlocking again gives "
+    "everything "
+    "back",
+    "[ui][vault]") {
+  VaultDir dir;
+  int64_t now = 0;
+  VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  REQUIRE(holder
+              .Use([](Vault&, RecordStore& store) -> Status {
+                PALABRE_ASSIGN_OR_RETURN(
+                    std::vector<AddedSession> added,
+                    store.AddSessions({Parsed(MinimalSession("Réunion"))}));
+                return added.size() == 1 ? Status::Ok()
+                                         : InternalError("not added");
+              })
+              .ok());
+
+  REQUIRE(holder.Lock().ok());
+  CHECK(holder.locked());
+  int64_t n = 0;
+  CHECK(IsLockedError(CountSessions(holder, &n)));
+  CHECK(holder.Lock().ok());  // locking a locked vault is fine
+  CHECK_FALSE(holder.LockIfIdle());
+
+  // Locked means closed: another process (here, another Vault) opens it
+  // and finds what was written.
+  {
+    std::unique_ptr<Vault> other = OpenVault(dir.path());
+    auto store = RecordStore::Open(*other);
+    REQUIRE(store.ok());
+    auto count = store->CountSessions(SessionFilter{});
+    REQUIRE(count.ok());
+    CHECK(*count == 1);
+    REQUIRE(other->Lock().ok());
+  }
+
+  // A wrong passphrase still does not open it.
+  CHECK(holder.Unlock(kOtherPassphrase).code() == StatusCode::kUnauthenticated);
+  CHECK(holder.locked());
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  CHECK_FALSE(holder.locked());
+  REQUIRE(CountSessions(holder, &n).ok());
+  CHECK(n == 1);
+
+  // And an idle lock is a real lock too.
+  now += kIdleMs;
+  REQUIRE(holder.LockIfIdle());
+  CHECK(IsLockedError(CountSessions(holder, &n)));
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  REQUIRE(CountSessions(holder, &n).ok());
+  CHECK(n == 1);
+}
+
+TEST_CASE("destroying the holder locks the vault", "[ui][vault]") {
+  VaultDir dir;
+  int64_t now = 0;
+  {
+    VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
+    REQUIRE(holder.Unlock(kPassphrase).ok());
+  }
+  std::unique_ptr<Vault> again = OpenVault(dir.path());
+  CHECK(again->Lock().ok());
+}
+
+}  // namespace
+}  // namespace palabre::testing

@@ -1,0 +1,68 @@
+// The vault `palabre ui` holds unlocked, and the idle lock.
+//
+// A web app keeps running while its user walks away: the vault must not
+// stay open with it. The holder opens the vault with the passphrase the
+// unlock screen sends, serialises every use of it (one at a time: the
+// server's worker threads share one database connection), and locks it
+// (core's Vault::Lock: WAL checkpointed, keys zeroed) on request or when
+// no API call has used it for the idle limit. The server's timer calls
+// LockIfIdle; the clock is injected so tests need not wait.
+#ifndef PALABRE_UI_VAULT_HOLDER_H_
+#define PALABRE_UI_VAULT_HOLDER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/record_store.h"
+#include "core/vault.h"
+#include "platform/status.h"
+
+namespace palabre::ui {
+
+class VaultHolder {
+ public:
+  // `directory`: the vault; `idle_ms`: the idle limit; `now_ms`: a
+  // monotonic clock in milliseconds.
+  VaultHolder(std::string directory, int64_t idle_ms,
+              std::function<int64_t()> now_ms);
+  ~VaultHolder();
+
+  // Unlocks (if unlocked already, only checks the passphrase). Errors as
+  // Vault::Open: kUnauthenticated for a wrong passphrase, kNotFound without
+  // a vault.
+  Status Unlock(std::string_view passphrase);
+  // Locks now; OK if locked already.
+  Status Lock();
+  bool locked();
+  int64_t idle_ms() const { return idle_ms_; }
+
+  // Runs `fn` with the unlocked vault and its records, alone, and counts as
+  // activity. kFailedPrecondition starting "locked: " if the vault is
+  // locked; otherwise `fn`'s status.
+  Status Use(const std::function<Status(Vault&, RecordStore&)>& fn);
+
+  // Locks if nothing used the vault for the idle limit; true if it did.
+  bool LockIfIdle();
+
+ private:
+  Status LockHeld();  // with mu_ held
+
+  const std::string directory_;
+  const int64_t idle_ms_;
+  const std::function<int64_t()> now_ms_;
+  std::mutex mu_;
+  std::unique_ptr<Vault> vault_;
+  std::unique_ptr<RecordStore> store_;
+  int64_t last_use_ms_ = 0;
+};
+
+// True if `status` is VaultHolder::Use's "the vault is locked".
+bool IsLockedError(const Status& status);
+
+}  // namespace palabre::ui
+
+#endif  // PALABRE_UI_VAULT_HOLDER_H_
