@@ -34,8 +34,11 @@ install_npm_packages() {
   fi
   echo "Installing the browser tests' npm package (playwright-core) into $dir"
   if ! npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null; then
-    echo "npm ci in $dir failed (is the npm registry reachable?)" >&2
-    exit 1
+    # Everything else still builds and runs; only the browser tests need it.
+    echo "warning: npm ci in $dir failed (the npm registry is unreachable, or" \
+         "its TLS certificate is not trusted here): the browser tests will not" \
+         "be registered; run 'npm ci --prefix $dir' once it is reachable" >&2
+    return 0
   fi
   touch "$stamp"
 }
