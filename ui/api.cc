@@ -144,6 +144,7 @@ ApiReply Api::Handle(const ApiRequest& r) {
     }
   }
   if (p == "/api/draft") return Draft(r);
+  if (p == "/api/wipe" && post) return Wipe(r);
   return ApiError(404, "not_found", "no such API: " + r.method + " " + p);
 }
 
@@ -395,6 +396,19 @@ ApiReply Api::Draft(const ApiRequest& r) {
   }
   if (!status.ok()) return FromStatus(status);
   return {200, out};
+}
+
+ApiReply Api::Wipe(const ApiRequest& r) {
+  // The page asks the user to type a word first; the body must say "wipe"
+  // so that no stray request destroys anything.
+  StatusOr<json> body = BodyObject(r);
+  if (!body.ok()) return FromStatus(body.status());
+  if (StringField(*body, "confirm") != "wipe") {
+    return ApiError(400, "bad_request", "confirm: must be \"wipe\"");
+  }
+  StatusOr<int64_t> removed = vault_.Wipe();
+  if (!removed.ok()) return FromStatus(removed.status());
+  return {200, {{"wiped", true}, {"files_removed", *removed}}};
 }
 
 }  // namespace palabre::ui

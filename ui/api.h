@@ -54,6 +54,7 @@ class Api {
   ApiReply ShowCommitment(const std::string& id);
   ApiReply AddFollowUp(const std::string& id, const ApiRequest& r);
   ApiReply Draft(const ApiRequest& r);
+  ApiReply Wipe(const ApiRequest& r);
 
   VaultHolder& vault_;
   std::function<std::string()> today_;

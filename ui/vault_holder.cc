@@ -71,6 +71,15 @@ bool VaultHolder::LockIfIdle() {
   return true;
 }
 
+StatusOr<int64_t> VaultHolder::Wipe() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A vault that fails to lock cleanly (damaged) is destroyed all the same.
+  LockHeld().IgnoreError();
+  PALABRE_ASSIGN_OR_RETURN(std::vector<std::string> removed,
+                           Vault::Wipe(directory_));
+  return static_cast<int64_t>(removed.size());
+}
+
 bool IsLockedError(const Status& status) {
   return status.code() == StatusCode::kFailedPrecondition &&
          status.message().rfind(kLockedPrefix, 0) == 0;

@@ -48,6 +48,12 @@ class VaultHolder {
   // Locks if nothing used the vault for the idle limit; true if it did.
   bool LockIfIdle();
 
+  // Locks, then destroys the vault (core's Vault::Wipe: the keys file is
+  // overwritten and removed first, after which nothing can be decrypted),
+  // whether it was locked or not, as `palabre wipe` does. Returns the
+  // number of files removed; kNotFound if there was no vault.
+  StatusOr<int64_t> Wipe();
+
  private:
   Status LockHeld();  // with mu_ held
 

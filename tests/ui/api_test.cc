@@ -24,6 +24,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -128,6 +129,7 @@ class ApiFixture {
   }
 
   VaultHolder& holder() { return holder_; }
+  const std::string vault_path() const { return dir_.path(); }
   void set_wall_ms(int64_t ms) { wall_ms_ = ms; }
   void set_today(std::string today) { today_ = std::move(today); }
 
@@ -944,6 +946,47 @@ TEST_CASE("unknown routes get 404", "[ui][api]") {
   for (const Case& c : cases) {
     INFO(c.method << " " << c.path);
     CheckError(f.Call(c.method, c.path, "{}"), 404, "not_found");
+  }
+}
+
+TEST_CASE("wipe destroys the vault, locked or not, only when confirmed",
+          "[ui][api][wipe]") {
+  for (const bool unlocked : {false, true}) {
+    INFO((unlocked ? "unlocked" : "locked"));
+    ApiFixture f;
+    if (unlocked) {
+      f.Unlock();
+      f.AddSession(ThreeSessions()[0]);
+    }
+    const std::filesystem::path keys =
+        std::filesystem::path(f.vault_path()) / "keys";
+    REQUIRE(std::filesystem::exists(keys));
+    // Not confirmed: nothing happens.
+    for (const std::string& body :
+         {std::string("{}"), std::string(R"({"confirm": "WIPE"})"),
+          std::string(R"({"confirm": "yes"})"),
+          std::string(R"({"confirm": true})"), std::string("not json")}) {
+      INFO(body);
+      CheckError(f.Call("POST", "/api/wipe", body), 400, "bad_request");
+      CHECK(std::filesystem::exists(keys));
+    }
+    CHECK(f.Call("GET", "/api/wipe").status == 404);  // only POST
+    if (unlocked) CHECK(f.SessionTotal() == 1);
+
+    const ApiReply wiped = f.Post("/api/wipe", {{"confirm", "wipe"}});
+    INFO(wiped.body.dump());
+    REQUIRE(wiped.status == 200);
+    CHECK(wiped.body["wiped"] == true);
+    CHECK(wiped.body["files_removed"].get<int64_t>() >= 2);
+    CHECK_FALSE(std::filesystem::exists(keys));
+    CHECK_FALSE(std::filesystem::exists(
+        std::filesystem::path(f.vault_path()) / "palabre.db"));
+    CHECK(f.Get("/api/state").body["locked"] == true);
+    CheckError(f.Get("/api/sessions"), 423, "locked");
+    // Nothing left to unlock or to wipe again.
+    CheckError(f.Post("/api/unlock", {{"passphrase", kPassphrase}}), 404,
+               "not_found");
+    CheckError(f.Post("/api/wipe", {{"confirm", "wipe"}}), 404, "not_found");
   }
 }
 
