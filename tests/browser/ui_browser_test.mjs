@@ -866,6 +866,36 @@ async function runFlow(opts, server, b, passphrase, examples) {
   check(after.status === 423 && after.json?.error?.code === 'locked', 'Lock: GET /api/sessions answers 423 locked', JSON.stringify(after));
   await checkStrings(b, T, 'locked');
   await b.shot('locked');
+
+  // Destroying the records needs no unlock (a checkpoint), only the word.
+  phase('wipe');
+  await tid('unlock-wipe-link').click();
+  await tid('wipe-word').waitFor({ state: 'visible' });
+  checkEq(await visibleScreen(b), 'screen-wipe', 'Wipe: reached from the unlock screen, locked');
+  checkEq(await page.locator('#wipe-label').textContent(), fill(T['wipe.confirm_label'], { word: T['wipe.word'] }),
+    'Wipe: the word to type, from the table');
+  await checkStrings(b, T, 'wipe');
+  await audit(b, 'wipe');
+  await tid('wipe-word').fill('NO');
+  check(await tid('wipe-button').isDisabled(), 'Wipe: another word leaves the button disabled');
+  // Typed as a phone keyboard might: lower case, without accents.
+  const typed = T['wipe.word'].normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  await tid('wipe-word').fill(typed);
+  check(!(await tid('wipe-button').isDisabled()), `Wipe: "${typed}" enables the button`);
+  check(fs.existsSync(path.join(server.vault, 'keys')), 'Wipe: the vault is still there before the button');
+  await b.shot('wipe');
+  await tid('wipe-button').click();
+  await tid('screen-wiped').waitFor({ state: 'visible' });
+  checkEq(await visibleScreen(b), 'screen-wiped', 'Wipe: the page says the records were destroyed');
+  check(!fs.existsSync(path.join(server.vault, 'keys')) && !fs.existsSync(path.join(server.vault, 'palabre.db')),
+    'Wipe: the keys file and the database are gone from the disk');
+  await checkStrings(b, T, 'wiped');
+  await b.shot('wiped');
+  b.expect('POST', /^\/api\/unlock$/, 404);
+  const csrfNow = (await b.fetchJson('GET', '/api/state')).json?.csrf;
+  const gone = await b.fetchJson('POST', '/api/unlock', csrfNow, { passphrase });
+  checkEq(gone.status, 404, 'Wipe: unlocking afterwards finds no vault');
+
   const reqs = b.requests.filter((r) => r.url.includes(passphrase));
   check(reqs.length === 0, 'the passphrase is in no request address');
   return { sid, cid };

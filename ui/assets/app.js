@@ -50,7 +50,7 @@
   const SUGGESTED_COUNTRIES = ['ML', 'NE', 'IQ', 'GE', 'BF', 'TD'];
 
   const SCREENS = ['boot', 'fatal', 'ended', 'unlock', 'sessions', 'session', 'new',
-    'commitments', 'commitment', 'notfound'];
+    'commitments', 'commitment', 'notfound', 'wipe', 'wiped'];
 
   const app = {
     state: null,
@@ -64,6 +64,7 @@
     vocab: FALLBACK_VOCABULARY,
     unlocked: false,
     ended: false,
+    wiped: false,
     gen: 0, // bumped whenever held data must be forgotten
     lastApi: 0,
     idleTimer: 0,
@@ -515,7 +516,8 @@
     for (const a of document.querySelectorAll('#main-nav a[data-nav]')) {
       const current = (a.dataset.nav === 'sessions' && (name === 'sessions' || name === 'session'))
         || (a.dataset.nav === 'commitments' && (name === 'commitments' || name === 'commitment'))
-        || (a.dataset.nav === 'new' && name === 'new');
+        || (a.dataset.nav === 'new' && name === 'new')
+        || (a.dataset.nav === 'wipe' && name === 'wipe');
       if (current) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
@@ -544,12 +546,18 @@
     if (parts[0] === 'new' && parts.length === 1) return { name: 'new' };
     if (parts[0] === 'commitments' && parts.length === 1) return { name: 'commitments' };
     if (parts[0] === 'commitments' && parts.length === 2) return { name: 'commitment', id };
+    if (parts[0] === 'wipe' && parts.length === 1) return { name: 'wipe' };
     return { name: 'notfound' };
   }
 
   function route(focus) {
     if (app.ended) {
-      showScreen('ended', focus);
+      showScreen(app.wiped ? 'wiped' : 'ended', focus);
+      return;
+    }
+    // Destroying the records must not wait for an unlock (a checkpoint).
+    if (!app.unlocked && parseRoute().name === 'wipe') {
+      showWipe(focus);
       return;
     }
     if (!app.unlocked) {
@@ -586,6 +594,9 @@
       case 'commitment':
         showScreen('commitment', false);
         loadCommitment(r.id, focus);
+        break;
+      case 'wipe':
+        showWipe(focus);
         break;
       default:
         showScreen('notfound', focus);
@@ -658,6 +669,51 @@
     updateOffsetHint();
     updateTotals();
     updateUnlockTexts();
+  }
+
+  // ---------------------------------------------------------------- wipe
+
+  // The word the user types to confirm, compared without case or accents
+  // (DETRUIRE does for DÉTRUIRE on a phone keyboard).
+  function plainWord(text) {
+    return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+      .trim().toLocaleUpperCase(app.lang);
+  }
+
+  function wipeWordTyped() {
+    return plainWord($('wipe-word').value) === plainWord(t('wipe.word'));
+  }
+
+  function showWipe(focus) {
+    showScreen('wipe', focus);
+    $('wipe-label').textContent = t('wipe.confirm_label', { word: t('wipe.word') });
+    $('wipe-word').value = '';
+    $('wipe-button').disabled = true;
+    setAlert($('wipe-error'), '');
+    if (focus) $('wipe-word').focus();
+  }
+
+  async function onWipeSubmit(ev) {
+    ev.preventDefault();
+    if (!wipeWordTyped()) return;
+    const button = $('wipe-button');
+    button.disabled = true;
+    setAlert($('wipe-error'), '');
+    try {
+      await api('POST', '/api/wipe', { confirm: 'wipe' });
+    } catch (e) {
+      if (!isHandled(e)) setAlert($('wipe-error'), errorText(e));
+      button.disabled = !wipeWordTyped();
+      return;
+    }
+    // Nothing is left to show or to unlock.
+    app.wiped = true;
+    app.ended = true;
+    app.unlocked = false;
+    app.gen += 1;
+    clearTimeout(app.idleTimer);
+    forgetData();
+    showScreen('wiped', true);
   }
 
   // ---------------------------------------------------------------- unlock
@@ -1945,8 +2001,9 @@
         await setLanguage(lang, true);
         if (app.unlocked && app.route && app.route.name !== 'new') route(false);
         else if (app.unlocked && app.route) showScreen(app.route.name === 'notfound' ? 'notfound' : app.route.name, false);
+        else if (!app.ended && parseRoute().name === 'wipe') showWipe(false);
         else if (!app.ended) showUnlock(false);
-        else showScreen('ended', false);
+        else showScreen(app.wiped ? 'wiped' : 'ended', false);
         $('lang-select').focus();
       } catch (e) {
         if (!isHandled(e)) announce(errorText(e));
@@ -1957,6 +2014,11 @@
       lockNow('user');
     });
     $('unlock-form').addEventListener('submit', onUnlockSubmit);
+    $('wipe-form').addEventListener('submit', onWipeSubmit);
+    $('wipe-word').addEventListener('input', () => {
+      $('wipe-button').disabled = !wipeWordTyped();
+      setAlert($('wipe-error'), '');
+    });
     $('passphrase').addEventListener('input', () => {
       $('passphrase').removeAttribute('aria-invalid');
       setAlert($('unlock-error'), '');
