@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/cli/raw_socket_util.h"
 #include "tests/cli/records_util.h"
 #include "tests/cli/server_util.h"
 #include "tests/common/files_util.h"
@@ -25,44 +26,9 @@ namespace palabre::testing {
 namespace {
 
 int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const int fd = ConnectTcp("127.0.0.1", port);
+  REQUIRE(fd >= 0);
   return fd;
-}
-
-// Sends as much of `data` as the peer takes; false once it stops taking
-// (reset or closed).
-bool SendAll(int fd, const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n =
-        send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Reads until the peer closes or `ms` pass without data.
-std::string ReadReply(int fd, int ms = 5000) {
-  std::string out;
-  char buf[4096];
-  while (true) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0) break;
-    const ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.find("\r\n\r\n") != std::string::npos &&
-        out.find("}") != std::string::npos) {
-      break;
-    }
-  }
-  return out;
 }
 
 std::string Gzip(const std::string& data) {
@@ -87,8 +53,7 @@ long RefusedPushBytesIn(ServerProcess& server) {
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string log = server.Log();
     const std::size_t at = log.rfind("POST /v1/push 413 ");
-    const std::size_t in =
-        at == std::string::npos ? at : log.find(" in=", at);
+    const std::size_t in = at == std::string::npos ? at : log.find(" in=", at);
     if (in != std::string::npos) return std::atol(log.c_str() + in + 4);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -108,8 +73,8 @@ TEST_CASE("oversized request bodies are refused without being read whole",
 
   SECTION("by Content-Length") {
     const int fd = Connect(port);
-    REQUIRE(SendAll(fd, head + "Content-Length: 5242880\r\n\r\n" +
-                            std::string(1024, 'x')));
+    REQUIRE(SendAll(
+        fd, head + "Content-Length: 5242880\r\n\r\n" + std::string(1024, 'x')));
     const std::string reply = ReadReply(fd);
     close(fd);
     CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
@@ -152,9 +117,10 @@ TEST_CASE("oversized request bodies are refused without being read whole",
   close(fd);
 }
 
-TEST_CASE("unsigned requests and unknown paths get JSON errors with the "
-          "protocol marker",
-          "[sync][limits]") {
+TEST_CASE(
+    "unsigned requests and unknown paths get JSON errors with the "
+    "protocol marker",
+    "[sync][limits]") {
   TempDir tmp;
   TestOrg org(tmp.path());
   struct Case {
@@ -167,8 +133,7 @@ TEST_CASE("unsigned requests and unknown paths get JSON errors with the "
        "401", "unauthenticated"},
       {"GET /v1/pull?after=0 HTTP/1.1\r\nHost: x\r\n\r\n", "401",
        "unauthenticated"},
-      {"GET /v1/pull?after=-3 HTTP/1.1\r\nHost: x\r\n\r\n", "400",
-       "malformed"},
+      {"GET /v1/pull?after=-3 HTTP/1.1\r\nHost: x\r\n\r\n", "400", "malformed"},
       {"GET /nothing/here HTTP/1.1\r\nHost: x\r\n\r\n", "404", "not_found"},
       {"POST /v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n{}{}{",
        "400", "malformed"},
@@ -207,10 +172,11 @@ class FakePortal {
         char buf[8192];
         recv(c, buf, sizeof buf, 0);
         const std::string page = "<html>Please log in to the Wi-Fi</html>";
-        SendAll(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                   "Content-Length: " +
-                       std::to_string(page.size()) +
-                       "\r\nConnection: close\r\n\r\n" + page);
+        SendAll(c,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                "Content-Length: " +
+                    std::to_string(page.size()) +
+                    "\r\nConnection: close\r\n\r\n" + page);
         close(c);
         ++served_;
       }
@@ -258,9 +224,10 @@ TEST_CASE("a captive portal's 200 is never taken for the server's answer",
 namespace palabre::testing {
 namespace {
 
-TEST_CASE("serve refuses plain HTTP off loopback, a bad --listen and a bad "
-          "--org, before listening",
-          "[sync][limits]") {
+TEST_CASE(
+    "serve refuses plain HTTP off loopback, a bad --listen and a bad "
+    "--org, before listening",
+    "[sync][limits]") {
   TempDir tmp;
   WriteAll(tmp.Sub("org.json"), "{\"format\": \"palabre.org/1\"}");
   struct Case {
@@ -283,10 +250,9 @@ TEST_CASE("serve refuses plain HTTP off loopback, a bad --listen and a bad "
   options.timeout = std::chrono::seconds(10);
   for (const Case& c : cases) {
     INFO(c.listen << " " << c.org);
-    const RunResult r = RunPalabre(
-        {"serve", "--org", tmp.Sub(c.org), "--data", tmp.Sub("data"),
-         "--listen", c.listen},
-        options);
+    const RunResult r = RunPalabre({"serve", "--org", tmp.Sub(c.org), "--data",
+                                    tmp.Sub("data"), "--listen", c.listen},
+                                   options);
     ExpectFailure(r, c.exit_code);
     CHECK(r.err.find(c.says) != std::string::npos);
     CHECK(r.out.find("listening") == std::string::npos);

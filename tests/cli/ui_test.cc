@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "tests/cli/fixture_util.h"
+#include "tests/cli/raw_socket_util.h"
 #include "tests/cli/records_util.h"
 #include "tests/cli/run_util.h"
 #include "tests/common/files_util.h"
@@ -340,49 +341,6 @@ struct UiFixture {
   UiProcess ui;
 };
 
-// Raw sockets, for what an HTTP client library will not send.
-int Connect(const char* address, int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, address, &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool SendAll(int fd, const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n =
-        send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Reads until the peer closes or `ms` pass without data.
-std::string ReadReply(int fd, int ms = 5000) {
-  std::string out;
-  char buf[4096];
-  while (true) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0) break;
-    const ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.find("\r\n\r\n") != std::string::npos &&
-        out.find('}') != std::string::npos) {
-      break;
-    }
-  }
-  return out;
-}
-
 TEST_CASE("ui: the printed link gives a session cookie once", "[ui]") {
   UiFixture f;
   INFO(f.ui.Out());
@@ -648,7 +606,7 @@ TEST_CASE("ui: every answer carries the security headers", "[ui]") {
   }
   // 413, refused before the body is read: seen on a raw socket, since a
   // client may still be sending when the answer comes.
-  const int fd = Connect("127.0.0.1", f.ui.port());
+  const int fd = ConnectTcp("127.0.0.1", f.ui.port());
   REQUIRE(fd >= 0);
   REQUIRE(SendAll(fd, "PUT /api/draft HTTP/1.1\r\nHost: 127.0.0.1:" +
                           std::to_string(f.ui.port()) +
@@ -734,7 +692,7 @@ TEST_CASE("ui: bodies over 1 MiB are refused, announced or chunked", "[ui]") {
                            "\r\nContent-Type: application/json\r\n";
 
   SECTION("by Content-Length") {
-    const int fd = Connect("127.0.0.1", f.ui.port());
+    const int fd = ConnectTcp("127.0.0.1", f.ui.port());
     REQUIRE(fd >= 0);
     REQUIRE(SendAll(
         fd, head + "Content-Length: 2097152\r\n\r\n" + std::string(1024, ' ')));
@@ -745,7 +703,7 @@ TEST_CASE("ui: bodies over 1 MiB are refused, announced or chunked", "[ui]") {
     CHECK(reply.find("\"too_large\"") != std::string::npos);
   }
   SECTION("by Content-Length, without a cookie") {
-    const int fd = Connect("127.0.0.1", f.ui.port());
+    const int fd = ConnectTcp("127.0.0.1", f.ui.port());
     REQUIRE(fd >= 0);
     REQUIRE(SendAll(fd, "POST /api/unlock HTTP/1.1\r\nHost: 127.0.0.1:" +
                             std::to_string(f.ui.port()) +
@@ -756,7 +714,7 @@ TEST_CASE("ui: bodies over 1 MiB are refused, announced or chunked", "[ui]") {
     CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
   }
   SECTION("by chunked encoding") {
-    const int fd = Connect("127.0.0.1", f.ui.port());
+    const int fd = ConnectTcp("127.0.0.1", f.ui.port());
     REQUIRE(fd >= 0);
     const std::string start = R"({"draft":{"notes":")";
     char size[16];
@@ -842,7 +800,7 @@ TEST_CASE("ui: SIGTERM and SIGINT stop it with the vault locked", "[ui]") {
     CHECK(json::parse(lock.out)["folded_wal"] == false);
     CHECK(VerifyCounts(f.vault)["sessions"] == 2);
     // And it no longer listens.
-    CHECK(Connect("127.0.0.1", f.ui.port()) < 0);
+    CHECK(ConnectTcp("127.0.0.1", f.ui.port()) < 0);
   }
 }
 
@@ -953,7 +911,7 @@ TEST_CASE("ui: it listens on 127.0.0.1 and nothing else", "[ui]") {
   }
   for (const std::string& address : others) {
     INFO(address);
-    const int fd = Connect(address.c_str(), port);
+    const int fd = ConnectTcp(address.c_str(), port);
     CHECK(fd < 0);
     if (fd >= 0) close(fd);
   }
@@ -967,7 +925,7 @@ TEST_CASE("ui: it listens on 127.0.0.1 and nothing else", "[ui]") {
     close(v6);
   }
   // While 127.0.0.1 is.
-  const int fd = Connect("127.0.0.1", port);
+  const int fd = ConnectTcp("127.0.0.1", port);
   CHECK(fd >= 0);
   if (fd >= 0) close(fd);
 }

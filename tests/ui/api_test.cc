@@ -21,10 +21,10 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +32,7 @@
 #include "core/record.h"
 #include "tests/core/records_fixture_util.h"
 #include "tests/core/test_util.h"
+#include "tests/ui/vault_copy_util.h"
 #include "ui/vault_holder.h"
 
 namespace palabre::testing {
@@ -46,23 +47,6 @@ using ui::VaultHolder;
 constexpr int64_t kIdleMs = 300'000;
 constexpr char kToday[] = "2026-05-01";
 constexpr char kCsrf[] = "c5rfc5rfc5rfc5rf";
-
-// A copy of one vault (kPassphrase, interactive KDF) made once per run.
-class VaultDir {
- public:
-  VaultDir() {
-    static TempDir templ;
-    static const std::string made = [] {
-      MakeVault(templ.Sub("vault"));
-      return templ.Sub("vault");
-    }();
-    CopyFiles(made, path());
-  }
-  std::string path() const { return dir_.Sub("vault"); }
-
- private:
-  TempDir dir_;
-};
 
 // The API on a fresh vault, locked at first.
 class ApiFixture {
@@ -134,7 +118,7 @@ class ApiFixture {
   void set_today(std::string today) { today_ = std::move(today); }
 
  private:
-  VaultDir dir_;
+  VaultCopy dir_;
   int64_t mono_ms_ = 0;
   int64_t wall_ms_ = 1'777'000'000'000;
   std::string today_ = kToday;
@@ -979,8 +963,8 @@ TEST_CASE("wipe destroys the vault, locked or not, only when confirmed",
     CHECK(wiped.body["wiped"] == true);
     CHECK(wiped.body["files_removed"].get<int64_t>() >= 2);
     CHECK_FALSE(std::filesystem::exists(keys));
-    CHECK_FALSE(std::filesystem::exists(
-        std::filesystem::path(f.vault_path()) / "palabre.db"));
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::path(f.vault_path()) /
+                                        "palabre.db"));
     CHECK(f.Get("/api/state").body["locked"] == true);
     CheckError(f.Get("/api/sessions"), 423, "locked");
     // Nothing left to unlock or to wipe again.

@@ -17,6 +17,7 @@
 #include "core/vault.h"
 #include "tests/core/records_fixture_util.h"
 #include "tests/core/test_util.h"
+#include "tests/ui/vault_copy_util.h"
 
 namespace palabre::testing {
 namespace {
@@ -25,25 +26,6 @@ using ui::IsLockedError;
 using ui::VaultHolder;
 
 constexpr int64_t kIdleMs = 60'000;
-
-// A copy of one vault (kPassphrase, interactive KDF) made once per run, in a
-// directory removed with the object: Vault::Create costs two key
-// derivations, a copy none.
-class VaultDir {
- public:
-  VaultDir() {
-    static TempDir templ;
-    static const std::string made = [] {
-      MakeVault(templ.Sub("vault"));
-      return templ.Sub("vault");
-    }();
-    CopyFiles(made, path());
-  }
-  std::string path() const { return dir_.Sub("vault"); }
-
- private:
-  TempDir dir_;
-};
 
 // How many sessions the vault holds, through the holder.
 Status CountSessions(VaultHolder& holder, int64_t* n) {
@@ -54,7 +36,7 @@ Status CountSessions(VaultHolder& holder, int64_t* n) {
 }
 
 TEST_CASE("only the right passphrase unlocks the vault", "[ui][vault]") {
-  VaultDir dir;
+  VaultCopy dir;
   int64_t now = 0;
   VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
   CHECK(holder.locked());
@@ -105,7 +87,7 @@ TEST_CASE("unlocking where there is no vault says so", "[ui][vault]") {
 
 TEST_CASE("a locked vault cannot be used, and says it is locked",
           "[ui][vault]") {
-  VaultDir dir;
+  VaultCopy dir;
   int64_t now = 0;
   VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
   bool ran = false;
@@ -135,7 +117,7 @@ TEST_CASE("a locked vault cannot be used, and says it is locked",
 
 TEST_CASE("the vault locks itself after the idle limit, not before",
           "[ui][vault]") {
-  VaultDir dir;
+  VaultCopy dir;
   int64_t now = 1'000'000;  // a monotonic clock need not start at 0
   VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
   CHECK_FALSE(holder.LockIfIdle());  // locked already: nothing to do
@@ -209,7 +191,7 @@ TEST_CASE(
     "everything "
     "back",
     "[ui][vault]") {
-  VaultDir dir;
+  VaultCopy dir;
   int64_t now = 0;
   VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
   REQUIRE(holder.Unlock(kPassphrase).ok());
@@ -260,7 +242,7 @@ TEST_CASE(
 }
 
 TEST_CASE("destroying the holder locks the vault", "[ui][vault]") {
-  VaultDir dir;
+  VaultCopy dir;
   int64_t now = 0;
   {
     VaultHolder holder(dir.path(), kIdleMs, [&] { return now; });
