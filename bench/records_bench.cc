@@ -64,6 +64,7 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -77,6 +78,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "bench/session_gen.h"
 #include "core/crypto.h"
 #include "core/database.h"
@@ -801,14 +803,9 @@ StatusOr<Options> ParseArgs(int argc, char** argv) {
 
 int Main(int argc, char** argv) {
   StatusOr<Options> options = ParseArgs(argc, argv);
-  if (!options.ok()) {
-    if (options.status().code() == StatusCode::kCancelled) {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    std::fprintf(stderr, "records_bench: %s\n%s",
-                 options.status().message().c_str(), kUsage);
-    return 1;
+  if (std::optional<int> code =
+          bench::ExitForArgs(options.status(), "records_bench", kUsage)) {
+    return *code;
   }
   const Options& o = *options;
   Status status = crypto::Initialize();

@@ -65,6 +65,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -82,6 +83,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "bench/byte_tap.h"
 #include "bench/session_gen.h"
 #include "core/crypto.h"
@@ -1197,14 +1199,9 @@ StatusOr<Options> ParseArgs(int argc, char** argv) {
 
 int Main(int argc, char** argv) {
   StatusOr<Options> options = ParseArgs(argc, argv);
-  if (!options.ok()) {
-    if (options.status().code() == StatusCode::kCancelled) {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    std::fprintf(stderr, "sync_bench: %s\n%s",
-                 options.status().message().c_str(), kUsage);
-    return 1;
+  if (std::optional<int> code =
+          bench::ExitForArgs(options.status(), "sync_bench", kUsage)) {
+    return *code;
   }
   const Options& o = *options;
   std::string command_line;

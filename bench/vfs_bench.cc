@@ -36,6 +36,7 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -46,6 +47,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "core/crypt_vfs.h"
 #include "core/crypto.h"
 #include "core/database.h"
@@ -491,14 +493,9 @@ StatusOr<Options> ParseArgs(int argc, char** argv) {
 
 int Main(int argc, char** argv) {
   StatusOr<Options> options = ParseArgs(argc, argv);
-  if (!options.ok()) {
-    if (options.status().code() == StatusCode::kCancelled) {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    std::fprintf(stderr, "vfs_bench: %s\n%s",
-                 options.status().message().c_str(), kUsage);
-    return 1;
+  if (std::optional<int> code =
+          bench::ExitForArgs(options.status(), "vfs_bench", kUsage)) {
+    return *code;
   }
   Status status = crypto::Initialize();
   if (status.ok()) {
