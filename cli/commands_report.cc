@@ -34,8 +34,14 @@ Status RunBrief(Context& ctx, BriefOptions o) {
   PALABRE_ASSIGN_OR_RETURN(Brief brief,
                            ComputeBrief(open.vault->db(), o.filter));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
-  const std::string text =
-      o.format == "html" ? RenderBriefHtml(brief) : RenderBriefMarkdown(brief);
+  std::string text;
+  if (o.format == "json") {
+    PALABRE_ASSIGN_OR_RETURN(text, RenderBriefJson(brief));
+  } else if (o.format == "html") {
+    text = RenderBriefHtml(brief);
+  } else {
+    text = RenderBriefMarkdown(brief);
+  }
   PALABRE_RETURN_IF_ERROR(WriteOutput(o.output, text));
   if (!o.output.empty()) std::cerr << "Brief written to " << o.output << "\n";
   return Status::Ok();
@@ -95,8 +101,8 @@ Command AddBriefCommand(CLI::App& parent) {
                   "Only this region (case-insensitive)");
   app->add_option("--commune", o->filter.commune,
                   "Only this commune (case-insensitive)");
-  app->add_option("--format", o->format, "md (default) or html")
-      ->check(CLI::IsMember({"md", "html"}));
+  app->add_option("--format", o->format, "md (default), html or json")
+      ->check(CLI::IsMember({"md", "html", "json"}));
   app->add_option("--output", o->output,
                   "Write to FILE (mode 0600) instead of stdout");
   app->footer(CommandFooter(
@@ -106,8 +112,9 @@ Command AddBriefCommand(CLI::App& parent) {
       "summaries, and every open and overdue commitment grouped by owning\n"
       "institution with its follow-ups. Markdown by default; --format html\n"
       "writes one self-contained page (inline CSS and SVG charts, no script,\n"
-      "no external request) that reads on a phone and prints well. The exact\n"
-      "site of a session never appears.\n"));
+      "no external request) that reads on a phone and prints well; --format\n"
+      "json the same figures for other programs (\"palabre.brief/1\"). The\n"
+      "exact site of a session never appears.\n"));
   return Command{app, [o](Context& ctx) { return RunBrief(ctx, *o); }};
 }
 

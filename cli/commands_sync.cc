@@ -8,10 +8,12 @@
 #include "cli/records_access.h"
 #include "core/organisation.h"
 #include "core/vault.h"
+#include "platform/clock.h"
 #include "platform/terminal.h"
 #include "sync/bundle.h"
 #include "sync/http_client.h"
 #include "sync/invite.h"
+#include "sync/last_sync.h"
 #include "sync/sync_client.h"
 
 namespace palabre::cli {
@@ -156,6 +158,10 @@ Status RunSyncCommand(Context& ctx, const SyncFlags& f) {
   sync::SyncResult result;
   Status status = sync::RunSync(db, *http, options, &result);
   EndProgressLine();
+  // Kept for the next look (`palabre ui` shows it); a failure to keep it
+  // must not hide the sync's own outcome.
+  (void)sync::StoreLastSync(
+      db, sync::MakeLastSync(status, result, NowUnixMillis()));
   PALABRE_RETURN_IF_ERROR(open.vault->Lock());
   if (!status.ok()) return IncompleteSync(status, result);
   return PrintResult(ctx, result, org.server);

@@ -78,15 +78,12 @@ Status CheckWordOption(std::string_view option, const std::string& value,
 
 Status NormalizeCountryOption(std::string* value) {
   if (value->empty()) return Status::Ok();
-  bool ok = value->size() == 2;
-  for (char& c : *value) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c < 'A' || c > 'Z') ok = false;
-  }
-  if (!ok) {
+  const std::optional<std::string> code = CountryCode(*value);
+  if (!code.has_value()) {
     return InvalidArgumentError(
         "--country: expected a two-letter ISO 3166-1 code such as ML");
   }
+  *value = *code;
   return Status::Ok();
 }
 

@@ -415,17 +415,14 @@ Status Place(const Fields& fields, SessionInput& out,
   json body = json::object();
   std::optional<std::string> country;
   PALABRE_RETURN_IF_ERROR(in.String("country", true, &country));
-  if (country->size() != 2 || !IsAsciiLetter((*country)[0]) ||
-      !IsAsciiLetter((*country)[1])) {
+  const std::optional<std::string> code = CountryCode(*country);
+  if (!code.has_value()) {
     return Invalid(in.PathOf("country"),
                    "not an ISO 3166-1 alpha-2 country code (two letters, "
                    "e.g. ML)");
   }
-  for (char& c : *country) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  out.country = *country;
-  body["country"] = *country;
+  out.country = *code;
+  body["country"] = *code;
   for (std::string_view key : {"region", "commune", "site"}) {
     std::optional<std::string> name;
     PALABRE_RETURN_IF_ERROR(in.Text(key, kPlaceRule, false, &name));

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,10 @@ bool InVocabulary(std::span<const std::string_view> vocabulary,
 // in_progress (the format document's definition).
 bool IsOpenStatus(std::string_view status);
 bool CanBeOverdue(std::string_view status);
+
+// `text` as an upper-case ISO 3166-1 alpha-2 code ("ml" -> "ML"), or
+// nullopt unless it is two ASCII letters.
+std::optional<std::string> CountryCode(std::string_view text);
 
 // Dates and times ----------------------------------------------------------
 

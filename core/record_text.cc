@@ -170,6 +170,17 @@ std::size_t Utf8Length(std::string_view text) {
   return count;
 }
 
+std::optional<std::string> CountryCode(std::string_view text) {
+  if (text.size() != 2) return std::nullopt;
+  std::string code;
+  for (char c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') return std::nullopt;
+    code += c;
+  }
+  return code;
+}
+
 bool IsValidDate(std::string_view text) {
   int year = 0, month = 0, day = 0;
   return text.size() == 10 && CheckDatePart(text, &year, &month, &day).empty();

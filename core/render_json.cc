@@ -78,7 +78,110 @@ Json Build(const Report& report) {
   return j;
 }
 
+template <typename Json>
+Json BuildBrief(const Brief& brief) {
+  const BriefFilter& f = brief.filter;
+  Json j = Json::object();
+  j["format"] = kBriefFormat;
+  j["generated_at"] = OrNull<Json>(f.generated_at);
+  j["filter"] = {{"country", f.country},
+                 {"region", OrNull<Json>(f.region)},
+                 {"commune", OrNull<Json>(f.commune)},
+                 {"today", f.today}};
+  j["sessions"] = brief.sessions;
+  j["first_date"] = OrNull<Json>(brief.first_date);
+  j["last_date"] = OrNull<Json>(brief.last_date);
+  j["participants"] = brief.participants;
+  Json kinds = Json::array();
+  for (const KindCount& k : brief.kinds) {
+    kinds.push_back({{"kind", k.kind}, {"sessions", k.sessions}});
+  }
+  j["kinds"] = std::move(kinds);
+  Json months = Json::array();
+  for (const MonthRow& m : brief.months) {
+    months.push_back({{"month", m.month},
+                      {"sessions", m.sessions},
+                      {"participants", m.participants}});
+  }
+  j["months"] = std::move(months);
+  Json participation = {
+      {"sex", Json::array()}, {"age", Json::array()}, {"group", Json::array()}};
+  for (const ParticipationRow& r : brief.participation) {
+    participation[r.dimension].push_back({{"key", r.key},
+                                          {"participants", r.participants},
+                                          {"sessions", r.sessions}});
+  }
+  j["participation"] = std::move(participation);
+  Json concerns = Json::array();
+  for (const BriefConcern& c : brief.concerns) {
+    Json latest = Json::array();
+    for (const DatedSummary& d : c.latest) {
+      latest.push_back({{"date", d.date}, {"summary", d.summary}});
+    }
+    concerns.push_back({{"category", c.category},
+                        {"concerns", c.concerns},
+                        {"sessions", c.sessions},
+                        {"latest", std::move(latest)}});
+  }
+  j["concerns"] = std::move(concerns);
+  Json owners = Json::array();
+  for (const OwnerCommitments& o : brief.open_commitments) {
+    Json list = Json::array();
+    for (const BriefCommitment& c : o.commitments) {
+      Json follow_ups = Json::array();
+      for (const BriefFollowUp& u : c.follow_ups) {
+        follow_ups.push_back({{"date", u.date},
+                              {"status", u.status},
+                              {"note", OrNull<Json>(u.note)}});
+      }
+      list.push_back({{"id", c.id},
+                      {"action", c.action},
+                      {"due", OrNull<Json>(c.due)},
+                      {"status", c.status},
+                      {"status_date", OrNull<Json>(c.status_date)},
+                      {"overdue", c.overdue},
+                      {"session", c.session_id},
+                      {"session_title", c.session_title},
+                      {"session_date", c.session_date},
+                      {"follow_ups", std::move(follow_ups)}});
+    }
+    owners.push_back({{"owner", o.owner},
+                      {"overdue", o.overdue},
+                      {"commitments", std::move(list)}});
+  }
+  j["open_commitments"] = {{"by_owner", std::move(owners)},
+                           {"open", brief.open_total},
+                           {"overdue", brief.overdue_total}};
+  Json follow_through = Json::array();
+  for (const CommitmentStats& s : brief.follow_through) {
+    follow_through.push_back(Stats<Json>(s, true));
+  }
+  j["follow_through"] = {
+      {"by_owner", std::move(follow_through)},
+      {"total", Stats<Json>(brief.follow_through_total, false)}};
+  return j;
+}
+
 }  // namespace
+
+nlohmann::json BriefJson(const Brief& brief) {
+  try {
+    return BuildBrief<nlohmann::json>(brief);
+  } catch (const std::exception&) {
+    return nlohmann::json(nullptr);
+  }
+}
+
+StatusOr<std::string> RenderBriefJson(const Brief& brief) {
+  try {
+    return BuildBrief<nlohmann::ordered_json>(brief).dump(
+               2, ' ', false,
+               nlohmann::ordered_json::error_handler_t::replace) +
+           "\n";
+  } catch (const std::exception&) {
+    return InternalError("the brief could not be serialized as JSON");
+  }
+}
 
 nlohmann::json ReportJson(const Report& report) {
   try {

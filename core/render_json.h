@@ -1,5 +1,7 @@
-// The JSON rendering of the report (core/report.h), for other programs:
-// `palabre report --format json`.
+// The JSON renderings of the report (core/report.h) and of the brief
+// (core/brief.h), for other programs and for the web app:
+// `palabre report --format json`, `palabre brief --format json`, and
+// `palabre ui`'s /api/report and /api/brief.
 //
 // The document (format "palabre.report/1"):
 //   {
@@ -22,18 +24,41 @@
 // Vocabulary words are as in the record format; follow_through_rate is a
 // number between 0 and 1, or null when nothing is due. Definitions are in
 // core/report.h.
+//
+// The brief (format "palabre.brief/1"):
+//   {
+//     "format": "palabre.brief/1", "generated_at": ...,
+//     "filter": {"country", "region" | null, "commune" | null, "today"},
+//     "sessions", "first_date" | null, "last_date" | null, "participants",
+//     "kinds": [{"kind", "sessions"}...],
+//     "months": [{"month": "YYYY-MM", "sessions", "participants"}...],
+//     "participation": as in the report,
+//     "concerns": [{"category", "concerns", "sessions",
+//                   "latest": [{"date", "summary"}...]}...],
+//     "open_commitments": {"by_owner": [{"owner", "overdue",
+//          "commitments": [{"id", "action", "due" | null, "status",
+//                           "status_date" | null, "overdue", "session",
+//                           "session_title", "session_date",
+//                           "follow_ups": [{"date", "status",
+//                                           "note" | null}...]}...]}...],
+//        "open", "overdue"},
+//     "follow_through": {"by_owner": [as the report's], "total": ...}
+//   }
+// Definitions are in core/brief.h.
 #ifndef PALABRE_CORE_RENDER_JSON_H_
 #define PALABRE_CORE_RENDER_JSON_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/brief.h"
 #include "core/report.h"
 #include "platform/status.h"
 
 namespace palabre {
 
 inline constexpr char kReportFormat[] = "palabre.report/1";
+inline constexpr char kBriefFormat[] = "palabre.brief/1";
 
 // The report as a JSON value (see above). Never fails.
 nlohmann::json ReportJson(const Report& report);
@@ -42,6 +67,11 @@ nlohmann::json ReportJson(const Report& report);
 // invalid UTF-8 in record text is replaced by U+FFFD rather than refused.
 // kInternal if serialization fails anyway (it should not).
 StatusOr<std::string> RenderReportJson(const Report& report);
+
+// The brief as a JSON value (see above); null only if memory ran out.
+nlohmann::json BriefJson(const Brief& brief);
+// BriefJson as text, as RenderReportJson. kInternal if serialization fails.
+StatusOr<std::string> RenderBriefJson(const Brief& brief);
 
 }  // namespace palabre
 

@@ -45,6 +45,21 @@ std::string Shorten(std::string_view text) {
 
 std::string Num(int64_t value) { return std::to_string(value); }
 
+// A value as the reader sees it: `value` (>= 0) with the chart's digit group
+// separator ("12 345").
+std::string Shown(const Chart& chart, int64_t value) {
+  const std::string digits = Num(value);
+  if (chart.digit_group_separator.empty()) return digits;
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      out += chart.digit_group_separator;
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
 // `value` in tenths, written with at most one decimal ("12", "12.5").
 std::string Coord(double value) {
   const auto tenths = static_cast<int64_t>(value * 10 + (value < 0 ? -.5 : .5));
@@ -78,12 +93,13 @@ std::string Open(const Chart& chart, int height) {
 
 std::string NoData(const Chart& chart) {
   return Open(chart, 40) + "<text x=\"8\" y=\"26\" fill=\"" + kAxisColor +
-         "\">No data</text></svg>";
+         "\">" + XmlEscape(chart.no_data) + "</text></svg>";
 }
 
-std::string ItemTitle(const ChartItem& item) {
+std::string ItemTitle(const Chart& chart, const ChartItem& item) {
   return "<title>" + XmlEscape(item.label) + ": " +
-         Num(std::max<int64_t>(item.value, 0)) + "</title>";
+         XmlEscape(Shown(chart, std::max<int64_t>(item.value, 0))) +
+         "</title>";
 }
 
 }  // namespace
@@ -139,7 +155,7 @@ std::string BarChartSvg(const Chart& chart) {
                                  : 0.0;
     const int top = kPad + kRow * static_cast<int>(i);
     const int text_y = top + kRow / 2 + 5;
-    svg += "<g>" + ItemTitle(item);
+    svg += "<g>" + ItemTitle(chart, item);
     svg += "<text x=\"" + Num(kLabelWidth - 6) + "\" y=\"" + Num(text_y) +
            "\" text-anchor=\"end\" fill=\"" + kTextColor + "\">" +
            XmlEscape(Shorten(item.label)) + "</text>";
@@ -147,7 +163,8 @@ std::string BarChartSvg(const Chart& chart) {
            Num(top + (kRow - kBar) / 2) + "\" width=\"" + Coord(width) +
            "\" height=\"" + Num(kBar) + "\" fill=\"" + kBarColor + "\"/>";
     svg += "<text x=\"" + Coord(kLabelWidth + width + 5) + "\" y=\"" +
-           Num(text_y) + "\" fill=\"" + kTextColor + "\">" + Num(value) +
+           Num(text_y) + "\" fill=\"" + kTextColor + "\">" +
+           XmlEscape(Shown(chart, value)) +
            "</text></g>";
   }
   svg += "</svg>";
@@ -186,7 +203,7 @@ std::string ColumnChartSvg(const Chart& chart) {
          "\">0</text>";
   svg += "<text x=\"" + Num(kLeft - 6) + "\" y=\"" + Num(kTop + 4) +
          "\" text-anchor=\"end\" font-size=\"12\" fill=\"" + kAxisColor +
-         "\">" + Num(max) + "</text>";
+         "\">" + XmlEscape(Shown(chart, max)) + "</text>";
   for (int64_t i = 0; i < n; ++i) {
     const ChartItem& item = chart.items[static_cast<std::size_t>(i)];
     const int64_t value = std::max<int64_t>(item.value, 0);
@@ -194,7 +211,7 @@ std::string ColumnChartSvg(const Chart& chart) {
                                         static_cast<double>(max)
                                   : 0.0;
     const double center = kLeft + slot * (static_cast<double>(i) + 0.5);
-    svg += "<g>" + ItemTitle(item);
+    svg += "<g>" + ItemTitle(chart, item);
     svg += "<rect x=\"" + Coord(center - column / 2) + "\" y=\"" +
            Coord(base - height) + "\" width=\"" + Coord(column) +
            "\" height=\"" + Coord(height) + "\" fill=\"" + kBarColor + "\"/>";
@@ -202,7 +219,7 @@ std::string ColumnChartSvg(const Chart& chart) {
       svg += "<text x=\"" + Coord(center) + "\" y=\"" +
              Coord(base - height - 5) +
              "\" text-anchor=\"middle\" font-size=\"12\" fill=\"" + kTextColor +
-             "\">" + Num(value) + "</text>";
+             "\">" + XmlEscape(Shown(chart, value)) + "</text>";
     }
     if (i % label_every == 0) {
       // Centred under the column, kept inside the chart at either end.

@@ -32,6 +32,11 @@ struct Chart {
   std::string title;        // short: "Participants by sex"
   std::string description;  // a sentence: what is counted, over what
   std::vector<ChartItem> items;
+  // What a chart without items says (in the reader's language).
+  std::string no_data = "No data";
+  // Put between groups of three digits of the values shown ("" = none;
+  // "\u202f", a narrow no-break space, for French).
+  std::string digit_group_separator;
 };
 
 // Horizontal bars, one row per item in the given order, the value written

@@ -140,24 +140,30 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
   ++requests_;
   bytes_sent_ += static_cast<int64_t>(body.size() + 200 + path.size());
   bool late = false;
+  bool stopped = false;
+  // Whether the request may go on: not past its deadline, not stopped.
+  auto go_on = [&] {
+    if (stop_ && stop_()) {
+      stopped = true;
+      return false;
+    }
+    if (left() > 0) return true;
+    late = true;
+    return false;
+  };
   httplib::Result result = [&] {
     if (method == "GET") {
       return c.Get(path, h, [&](uint64_t current, uint64_t) {
         // A server never sends more than a page; anything far bigger is
         // not one and is not read into memory.
         if (current > kMaxReplyBytes) return false;
-        if (left() > 0) return true;
-        late = true;
-        return false;
+        return go_on();
       });
     }
     return c.Post(
         path, h, body.size(),
         [&](size_t offset, size_t length, httplib::DataSink& sink) {
-          if (left() <= 0) {
-            late = true;
-            return false;
-          }
+          if (!go_on()) return false;
           const size_t n = std::min(length, kUploadPiece);
           sink.write(body.data() + offset, n);
           return true;
@@ -172,6 +178,10 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
             "the server's TLS key is not the one this vault pinned: another "
             "machine answers at this address (nothing was sent)");
       }
+    }
+    if (stopped) {
+      return Status(StatusCode::kCancelled,
+                    "the sync was stopped during a request");
     }
     if (late || left() <= 0) {
       return UnavailableError("no answer from the server within " +

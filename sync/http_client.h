@@ -13,6 +13,7 @@
 #define PALABRE_SYNC_HTTP_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,7 +51,8 @@ class HttpClient {
   // Sends one request; `target` is the path (and query) under the base
   // URL. OK with the reply if a palabre server answered (any HTTP status);
   // kUnavailable naming what failed if the connection failed, the
-  // deadline passed, or the answer lacks the protocol header.
+  // deadline passed, or the answer lacks the protocol header; kCancelled
+  // if the stop function said stop.
   StatusOr<HttpReply> Send(std::string_view method, const std::string& target,
                            const HttpHeaders& headers, const std::string& body,
                            int64_t deadline_ms);
@@ -61,6 +63,10 @@ class HttpClient {
   int64_t bytes_received() const { return bytes_received_; }
   int64_t requests() const { return requests_; }
 
+  // Asked as the request's data moves: true stops it with kCancelled (the
+  // sync client sets SyncOptions::cancelled here). Unset: never.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+
  private:
   HttpClient() = default;
   struct Impl;
@@ -70,6 +76,7 @@ class HttpClient {
   int64_t bytes_sent_ = 0;
   int64_t bytes_received_ = 0;
   int64_t requests_ = 0;
+  std::function<bool()> stop_;
 };
 
 }  // namespace palabre::sync

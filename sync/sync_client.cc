@@ -34,6 +34,16 @@ int64_t SteadyMillis() {
       .count();
 }
 
+// kCancelled once the caller asked the sync to stop.
+Status CheckNotCancelled(const SyncOptions& options) {
+  if (options.cancelled && options.cancelled()) {
+    return Status(StatusCode::kCancelled,
+                  "the sync was stopped before it ended; what the server "
+                  "acknowledged is kept");
+  }
+  return Status::Ok();
+}
+
 // A refusal from the server, as a Status: kUnavailable when retrying may
 // help (the server failed), the server's own code and message otherwise.
 Status ReplyError(const HttpReply& reply) {
@@ -79,7 +89,9 @@ Status CheckNextReceipt(const Receipt& r, std::string_view device,
 class Session {
  public:
   Session(Database& db, HttpClient& http, const SyncOptions& options)
-      : db_(db), http_(http), options_(options) {}
+      : db_(db), http_(http), options_(options) {
+    if (options_.cancelled) http_.set_stop(options_.cancelled);
+  }
 
   Status Load() {
     PALABRE_ASSIGN_OR_RETURN(key_, LoadDeviceKey(db_));
@@ -177,6 +189,7 @@ class Session {
   StatusOr<HttpReply> Send(const std::string& method, const std::string& target,
                            const std::string& body,
                            const HttpHeaders& headers = {}) {
+    PALABRE_RETURN_IF_ERROR(CheckNotCancelled(options_));
     return http_.Send(method, target, headers, body,
                       options_.request_deadline_ms);
   }
@@ -228,6 +241,7 @@ Status WithRetries(const SyncOptions& options, SyncProgress* progress,
       progress->stage = "waiting";
       options.progress(*progress);
     }
+    PALABRE_RETURN_IF_ERROR(CheckNotCancelled(options));
     if (options.sleep) {
       options.sleep(wait);
     } else {

@@ -63,6 +63,11 @@ struct SyncOptions {
   std::function<void(const SyncProgress&)> progress;
   // Sleeps between retries (a fake in tests); the default really sleeps.
   std::function<void(int64_t ms)> sleep;
+  // Asked before each request and each wait: true stops the sync there
+  // with kCancelled (what was acknowledged stays acknowledged). Unset:
+  // never. `palabre ui` sets it so that Lock and Wipe need not wait for a
+  // whole sync.
+  std::function<bool()> cancelled;
 };
 
 // Runs one sync. OK with the result when the exchange completed (even with
@@ -73,6 +78,7 @@ struct SyncOptions {
 //                       revoked, unknown) or its key changed
 //   kFailedPrecondition this vault belongs to no organisation, or holds an
 //                       older copy of this device's chain than the server
+//   kCancelled          options.cancelled said stop
 // `result` is filled in either case.
 Status RunSync(Database& db, HttpClient& http, const SyncOptions& options,
                SyncResult* result);

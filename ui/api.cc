@@ -6,6 +6,7 @@
 #include "core/drafts.h"
 #include "core/record.h"
 #include "core/record_views_json.h"
+#include "ui/api_util.h"
 #include "ui/assets.h"
 
 namespace palabre::ui {
@@ -14,79 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr char kSessionDraft[] = "session";
-constexpr int64_t kDefaultLimit = 200;
-constexpr std::size_t kMaxRequestBodyBytes = 1u << 20;
-
-// A core Status as an API error: the vault locked (423), a wrong
-// passphrase (401), bad input (400, `invalid` its code), nothing there
-// (404); anything else 500 without details (they may name files).
-ApiReply FromStatus(const Status& status,
-                    std::string_view invalid = "bad_request") {
-  if (IsLockedError(status)) {
-    return ApiError(423, "locked", "the vault is locked: unlock it first");
-  }
-  switch (status.code()) {
-    case StatusCode::kUnauthenticated:
-      return ApiError(401, "wrong_passphrase", "wrong passphrase");
-    case StatusCode::kInvalidArgument:
-      return ApiError(400, invalid, status.message());
-    case StatusCode::kNotFound:
-      return ApiError(404, "not_found", status.message());
-    default:
-      return ApiError(500, "internal",
-                      "palabre could not do this (" +
-                          std::string(StatusCodeName(status.code())) +
-                          "); nothing was changed");
-  }
-}
-
-json Words(std::span<const std::string_view> words) {
-  json out = json::array();
-  for (std::string_view w : words) out.push_back(std::string(w));
-  return out;
-}
-
-std::string Param(const ApiRequest& r, const char* name) {
-  auto it = r.query.find(name);
-  return it == r.query.end() ? "" : it->second;
-}
-
-// A `limit` parameter: a whole number >= 0, kDefaultLimit if absent.
-StatusOr<int64_t> LimitParam(const ApiRequest& r) {
-  const std::string text = Param(r, "limit");
-  if (text.empty()) return kDefaultLimit;
-  int64_t value = 0;
-  auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
-    return InvalidArgumentError("limit: a whole number, 0 or more");
-  }
-  return value;
-}
-
-// The JSON object a body holds, read with core's guards for hostile input
-// (size, UTF-8, duplicate keys, nesting depth: a deep body would overflow
-// the stack of anything that walks it); kInvalidArgument otherwise.
-StatusOr<json> BodyObject(const ApiRequest& r) {
-  PALABRE_ASSIGN_OR_RETURN(
-      json j, ParseJsonText(r.body, "request body", kMaxRequestBodyBytes));
-  if (!j.is_object()) {
-    return InvalidArgumentError("the request body is not a JSON object");
-  }
-  return j;
-}
-
-// A filter parameter that must be a date or a vocabulary word, as
-// `session list` checks its options.
-Status CheckDateParam(const char* name, const std::string& value) {
-  if (value.empty() || IsValidDate(value)) return Status::Ok();
-  return InvalidArgumentError(std::string(name) + ": not a date (YYYY-MM-DD)");
-}
-Status CheckWordParam(const char* name, const std::string& value,
-                      std::span<const std::string_view> vocabulary) {
-  if (value.empty() || InVocabulary(vocabulary, value)) return Status::Ok();
-  return InvalidArgumentError(std::string(name) + ": not one of the choices");
-}
 
 // Resolves a full id the page sent; an unknown one is 404, not bad input.
 StatusOr<std::string> Resolved(const StatusOr<std::string>& resolved,
@@ -98,12 +26,10 @@ StatusOr<std::string> Resolved(const StatusOr<std::string>& resolved,
   return resolved.status();
 }
 
-std::string StringField(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
+json Words(std::span<const std::string_view> words) {
+  json out = json::array();
+  for (std::string_view w : words) out.push_back(std::string(w));
+  return out;
 }
 
 }  // namespace
@@ -116,7 +42,12 @@ ApiReply ApiError(int status, std::string_view code, std::string_view message) {
 
 Api::Api(VaultHolder& vault, std::function<std::string()> today,
          std::function<int64_t()> now_ms)
-    : vault_(vault), today_(std::move(today)), now_ms_(std::move(now_ms)) {}
+    : vault_(vault),
+      today_(std::move(today)),
+      now_ms_(std::move(now_ms)),
+      sync_(std::make_unique<SyncRunner>(vault_, now_ms_)) {}
+
+Api::~Api() = default;
 
 ApiReply Api::Handle(const ApiRequest& r) {
   const std::string& p = r.path;
@@ -145,6 +76,10 @@ ApiReply Api::Handle(const ApiRequest& r) {
   }
   if (p == "/api/draft") return Draft(r);
   if (p == "/api/wipe" && post) return Wipe(r);
+  if (p == "/api/report" && get) return ShowReport(r);
+  if (p == "/api/brief" && get) return ShowBrief(r);
+  if (p == "/api/sync" && get) return SyncState();
+  if (p == "/api/sync" && post) return StartSync(r);
   return ApiError(404, "not_found", "no such API: " + r.method + " " + p);
 }
 

@@ -9,9 +9,11 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "ui/sync_runner.h"
 #include "ui/vault_holder.h"
 
 namespace palabre::ui {
@@ -35,9 +37,10 @@ ApiReply ApiError(int status, std::string_view code, std::string_view message);
 class Api {
  public:
   // `today` gives the local date (YYYY-MM-DD) that decides what is overdue;
-  // `now_ms` the wall clock for drafts.
+  // `now_ms` the wall clock for drafts and the sync's outcome.
   Api(VaultHolder& vault, std::function<std::string()> today,
       std::function<int64_t()> now_ms);
+  ~Api();  // stops a running sync at its next step and waits for it
 
   ApiReply Handle(const ApiRequest& request);
 
@@ -55,10 +58,17 @@ class Api {
   ApiReply AddFollowUp(const std::string& id, const ApiRequest& r);
   ApiReply Draft(const ApiRequest& r);
   ApiReply Wipe(const ApiRequest& r);
+  // ui/api_reports.cc
+  ApiReply ShowReport(const ApiRequest& r);
+  ApiReply ShowBrief(const ApiRequest& r);
+  // ui/api_sync.cc
+  ApiReply SyncState();
+  ApiReply StartSync(const ApiRequest& r);
 
   VaultHolder& vault_;
   std::function<std::string()> today_;
   std::function<int64_t()> now_ms_;
+  std::unique_ptr<SyncRunner> sync_;
 };
 
 }  // namespace palabre::ui

@@ -7,9 +7,16 @@
 // (core's Vault::Lock: WAL checkpointed, keys zeroed) on request or when
 // no API call has used it for the idle limit. The server's timer calls
 // LockIfIdle; the clock is injected so tests need not wait.
+//
+// A sync holds the vault for as long as it talks to the server (minutes on
+// a 2G link). Meanwhile other uses wait a little, then give up with a
+// "busy" error rather than hold a request for minutes; Lock and Wipe raise
+// stop_requested(), which the sync checks before each request, and wait for
+// it to let go.
 #ifndef PALABRE_UI_VAULT_HOLDER_H_
 #define PALABRE_UI_VAULT_HOLDER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,25 +34,34 @@ class VaultHolder {
  public:
   // `directory`: the vault; `idle_ms`: the idle limit; `now_ms`: a
   // monotonic clock in milliseconds.
+  // `busy_wait_ms`: how long Use waits for a vault another use holds.
   VaultHolder(std::string directory, int64_t idle_ms,
-              std::function<int64_t()> now_ms);
+              std::function<int64_t()> now_ms, int64_t busy_wait_ms = 5000);
   ~VaultHolder();
 
   // Unlocks (if unlocked already, only checks the passphrase). Errors as
   // Vault::Open: kUnauthenticated for a wrong passphrase, kNotFound without
   // a vault.
   Status Unlock(std::string_view passphrase);
-  // Locks now; OK if locked already.
+  // Locks now (after asking a long use to stop, and waiting for it); OK if
+  // locked already.
   Status Lock();
-  bool locked();
+  // Never waits, even while a sync holds the vault.
+  bool locked() const { return !open_.load(); }
   int64_t idle_ms() const { return idle_ms_; }
 
   // Runs `fn` with the unlocked vault and its records, alone, and counts as
   // activity. kFailedPrecondition starting "locked: " if the vault is
-  // locked; otherwise `fn`'s status.
+  // locked; kUnavailable starting "busy: " if another use (a sync) held it
+  // for longer than busy_wait_ms; otherwise `fn`'s status.
   Status Use(const std::function<Status(Vault&, RecordStore&)>& fn);
 
+  // True while Lock or Wipe waits for the vault: a long use (a sync) should
+  // stop at its next step.
+  bool stop_requested() const { return stop_requested_.load() > 0; }
+
   // Locks if nothing used the vault for the idle limit; true if it did.
+  // A vault in use is not idle: never waits for it.
   bool LockIfIdle();
 
   // Locks, then destroys the vault (core's Vault::Wipe: the keys file is
@@ -56,11 +72,16 @@ class VaultHolder {
 
  private:
   Status LockHeld();  // with mu_ held
+  // mu_, after asking a long use to stop.
+  std::unique_lock<std::timed_mutex> TakeToStop();
 
   const std::string directory_;
   const int64_t idle_ms_;
   const std::function<int64_t()> now_ms_;
-  std::mutex mu_;
+  const int64_t busy_wait_ms_;
+  std::timed_mutex mu_;
+  std::atomic<bool> open_{false};
+  std::atomic<int> stop_requested_{0};
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<RecordStore> store_;
   int64_t last_use_ms_ = 0;
@@ -68,6 +89,8 @@ class VaultHolder {
 
 // True if `status` is VaultHolder::Use's "the vault is locked".
 bool IsLockedError(const Status& status);
+// True if `status` is VaultHolder::Use's "busy" (a sync holds the vault).
+bool IsBusyError(const Status& status);
 
 }  // namespace palabre::ui
 

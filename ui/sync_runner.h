@@ -1,0 +1,65 @@
+// The web app's sync button: one sync at a time, run in the background
+// (sync/sync_client.h's RunSync, as `palabre sync` runs it) so that the page
+// can show its progress while it goes, and the outcome kept in the vault
+// (sync/last_sync.h) for the next look.
+//
+// The sync holds the vault while it runs (VaultHolder::Use); it stops at
+// its next request when the holder is asked to lock or wipe, or when the
+// runner is destroyed. Nothing here reads record content.
+#ifndef PALABRE_UI_SYNC_RUNNER_H_
+#define PALABRE_UI_SYNC_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "platform/status.h"
+#include "sync/last_sync.h"
+#include "sync/sync_client.h"
+#include "ui/vault_holder.h"
+
+namespace palabre::ui {
+
+struct SyncSnapshot {
+  bool running = false;
+  sync::SyncProgress progress;  // of the running sync
+  std::string server;           // the server it talks to
+  // The last sync this runner finished; nullopt before the first (the
+  // vault may hold an older one: sync::LoadLastSync).
+  std::optional<sync::LastSync> last;
+};
+
+class SyncRunner {
+ public:
+  // `now_ms`: the wall clock, for the outcome's time.
+  SyncRunner(VaultHolder& vault, std::function<int64_t()> now_ms);
+  ~SyncRunner();  // stops a running sync at its next step and waits for it
+
+  // Starts a sync that retries for up to `max_wait_ms` on a failing link.
+  // Errors, found before anything starts: kAlreadyExists if one runs;
+  // kFailedPrecondition if the vault belongs to no organisation, or
+  // "locked: " (IsLockedError); "busy: " (IsBusyError).
+  Status Start(int64_t max_wait_ms);
+
+  // Never waits for the vault.
+  SyncSnapshot Snapshot();
+
+ private:
+  void Run(std::string server, int64_t max_wait_ms);
+
+  VaultHolder& vault_;
+  const std::function<int64_t()> now_ms_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;  // guards what follows
+  bool running_ = false;
+  SyncSnapshot snapshot_;
+  std::thread thread_;
+};
+
+}  // namespace palabre::ui
+
+#endif  // PALABRE_UI_SYNC_RUNNER_H_
