@@ -11,6 +11,7 @@
 #include "core/record.h"
 #include "core/record_store.h"
 #include "core/render_html.h"
+#include "core/render_json.h"
 #include "core/render_markdown.h"
 #include "tests/core/test_util.h"
 
@@ -237,6 +238,50 @@ TEST_CASE("the brief lists open commitments by owner with follow-ups",
   CHECK(brief->follow_through_total.made == 6);
   CHECK(brief->follow_through_total.dropped == 1);
   CHECK(brief->follow_through_total.overdue == 1);
+}
+
+TEST_CASE("the JSON brief holds the same figures, with nulls for what is absent",
+          "[brief][render]") {
+  Fixture fixture;
+  BriefFilter filter = GaoFilter();
+  filter.generated_at = "2026-05-01T08:00:00Z";
+  auto brief = ComputeBrief(fixture.db(), filter);
+  REQUIRE(brief.ok());
+  const nlohmann::json j = BriefJson(*brief);
+  CHECK(j["format"] == "palabre.brief/1");
+  CHECK(j["generated_at"] == "2026-05-01T08:00:00Z");
+  CHECK(j["filter"]["country"] == brief->filter.country);
+  CHECK(j["filter"]["commune"].is_null());
+  CHECK(j["sessions"] == brief->sessions);
+  CHECK(j["first_date"] == brief->first_date);
+  CHECK(j["months"].size() == brief->months.size());
+  CHECK(j["kinds"].size() == brief->kinds.size());
+  CHECK(j["concerns"].size() == brief->concerns.size());
+  const auto& owners = j["open_commitments"]["by_owner"];
+  REQUIRE(owners.size() == 4);
+  CHECK(j["open_commitments"]["open"] == 4);
+  CHECK(j["open_commitments"]["overdue"] == 1);
+  const auto& focal = owners[0]["commitments"][0];
+  CHECK(owners[0]["owner"] == "Commissariat de Gao");
+  CHECK(focal["action"] == "Désigner un point focal");
+  CHECK(focal["overdue"] == true);
+  CHECK((focal["status_date"].is_string() || focal["status_date"].is_null()));
+  CHECK(focal["follow_ups"][0]["note"] == "Relance");
+  CHECK(owners[2]["commitments"][0]["due"].is_null());
+  CHECK(j["follow_through"]["by_owner"][0]["follow_through_rate"] == 0.5);
+  CHECK(j["follow_through"]["total"]["made"] == 6);
+
+  // An empty place: zeros and nulls, not an error.
+  filter.country = "ZZ";
+  auto empty = ComputeBrief(fixture.db(), filter);
+  REQUIRE(empty.ok());
+  auto text = RenderBriefJson(*empty);
+  REQUIRE(text.ok());
+  const nlohmann::json e = nlohmann::json::parse(*text);
+  CHECK(e["sessions"] == 0);
+  CHECK(e["first_date"].is_null());
+  CHECK(e["months"].empty());
+  CHECK(e["open_commitments"]["by_owner"].empty());
 }
 
 TEST_CASE("the brief narrows to a commune and never shows the site",

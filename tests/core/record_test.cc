@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -944,6 +945,23 @@ TEST_CASE("commitment bodies round-trip and are validated", "[record]") {
   CHECK(with("session", "nope") ==
         "session: not a record id (32 lower-case hex digits)");
   CHECK(with("status", "open") == "status: unknown field");
+}
+
+TEST_CASE("country codes: two ASCII letters, upper-cased", "[record]") {
+  struct Case {
+    const char* text;
+    std::optional<std::string> code;
+  };
+  const Case cases[] = {
+      {"ML", "ML"},         {"ml", "ML"},         {"nE", "NE"},
+      {"", std::nullopt},   {"M", std::nullopt},  {"MLI", std::nullopt},
+      {"M1", std::nullopt}, {"é", std::nullopt},  {"M ", std::nullopt},
+      {"\xc3\x89", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK(CountryCode(c.text) == c.code);
+  }
 }
 
 TEST_CASE("dates, date-times and UTC formatting", "[record]") {

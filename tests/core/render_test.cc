@@ -309,5 +309,41 @@ TEST_CASE("SVG charts are accessible and scale", "[report][render]") {
   CHECK(Contains(ColumnChartSvg(chart), "No data"));
 }
 
+TEST_CASE("SVG charts speak the reader's language: no-data text and digit groups",
+          "[report][render]") {
+  Chart chart;
+  chart.id = "months";
+  chart.title = "Participants par mois";
+  chart.no_data = "Aucune <donnée>";
+  chart.digit_group_separator = "\u202f";
+  CHECK(Contains(BarChartSvg(chart), ">Aucune &lt;donnée&gt;</text>"));
+  CHECK(Contains(ColumnChartSvg(chart), ">Aucune &lt;donnée&gt;</text>"));
+  CHECK_FALSE(Contains(BarChartSvg(chart), "No data"));
+
+  struct Case {
+    int64_t value;
+    const char* shown;
+  };
+  const Case cases[] = {{0, "0"},
+                        {999, "999"},
+                        {1000, "1\u202f000"},
+                        {12345, "12\u202f345"},
+                        {1234567, "1\u202f234\u202f567"}};
+  for (const Case& c : cases) {
+    INFO(c.value);
+    chart.items = {{"Femmes", c.value}};
+    const std::string bars = BarChartSvg(chart);
+    CHECK(Contains(bars, std::string("<title>Femmes: ") + c.shown + "</title>"));
+    CHECK(Contains(bars, std::string(">") + c.shown + "</text>"));
+    // Columns write the value above the column and as the axis maximum.
+    CHECK(Contains(ColumnChartSvg(chart), std::string(">") + c.shown + "</text>"));
+  }
+  // Coordinates are never grouped, only the values shown.
+  chart.items = {{"a", 1000}};
+  CHECK(Contains(BarChartSvg(chart), "viewBox=\"0 0 400 "));
+  chart.digit_group_separator.clear();
+  CHECK(Contains(BarChartSvg(chart), ">1000</text>"));
+}
+
 }  // namespace
 }  // namespace palabre::testing

@@ -32,6 +32,7 @@
 #include "core/record.h"
 #include "tests/core/records_fixture_util.h"
 #include "tests/core/test_util.h"
+#include "tests/ui/api_fixture_util.h"
 #include "tests/ui/vault_copy_util.h"
 #include "ui/vault_holder.h"
 
@@ -39,119 +40,8 @@ namespace palabre::testing {
 namespace {
 
 using nlohmann::json;
-using ui::Api;
 using ui::ApiReply;
-using ui::ApiRequest;
-using ui::VaultHolder;
 
-constexpr int64_t kIdleMs = 300'000;
-constexpr char kToday[] = "2026-05-01";
-constexpr char kCsrf[] = "c5rfc5rfc5rfc5rf";
-
-// The API on a fresh vault, locked at first.
-class ApiFixture {
- public:
-  ApiFixture()
-      : holder_(dir_.path(), kIdleMs, [this] { return mono_ms_; }),
-        api_(
-            holder_, [this] { return today_; }, [this] { return wall_ms_; }) {}
-
-  ApiReply Call(const std::string& method, const std::string& path,
-                const std::string& body = "",
-                const std::map<std::string, std::string>& query = {}) {
-    ApiRequest r;
-    r.method = method;
-    r.path = path;
-    r.query = query;
-    r.body = body;
-    r.csrf = kCsrf;
-    return api_.Handle(r);
-  }
-  ApiReply Get(const std::string& path,
-               const std::map<std::string, std::string>& query = {}) {
-    return Call("GET", path, "", query);
-  }
-  ApiReply Post(const std::string& path, const json& body) {
-    return Call("POST", path, body.dump());
-  }
-
-  void Unlock() {
-    const ApiReply r = Post("/api/unlock", {{"passphrase", kPassphrase}});
-    INFO(r.body.dump());
-    REQUIRE(r.status == 200);
-  }
-  void Lock() { REQUIRE(Call("POST", "/api/lock").status == 200); }
-
-  // POST /api/sessions, REQUIRE-d to give 201; the reply's body.
-  json AddSession(const json& session) {
-    const ApiReply r = Post("/api/sessions", session);
-    INFO(r.body.dump());
-    REQUIRE(r.status == 201);
-    return r.body;
-  }
-  // GET /api/sessions with `query`, REQUIRE-d to give 200; the ids listed.
-  std::vector<std::string> ListIds(
-      const std::map<std::string, std::string>& query = {}) {
-    const ApiReply r = Get("/api/sessions", query);
-    INFO(r.body.dump());
-    REQUIRE(r.status == 200);
-    std::vector<std::string> ids;
-    for (const json& s : r.body["sessions"]) ids.push_back(s["id"]);
-    return ids;
-  }
-  int64_t SessionTotal() {
-    const ApiReply r = Get("/api/sessions");
-    REQUIRE(r.status == 200);
-    return r.body["total"].get<int64_t>();
-  }
-  // GET /api/commitments/<id>, REQUIRE-d to give 200.
-  json Commitment(const std::string& id) {
-    const ApiReply r = Get("/api/commitments/" + id);
-    INFO(r.body.dump());
-    REQUIRE(r.status == 200);
-    return r.body;
-  }
-
-  VaultHolder& holder() { return holder_; }
-  const std::string vault_path() const { return dir_.path(); }
-  void set_wall_ms(int64_t ms) { wall_ms_ = ms; }
-  void set_today(std::string today) { today_ = std::move(today); }
-
- private:
-  VaultCopy dir_;
-  int64_t mono_ms_ = 0;
-  int64_t wall_ms_ = 1'777'000'000'000;
-  std::string today_ = kToday;
-  VaultHolder holder_;
-  Api api_;
-};
-
-// The contract's error shape, with `code` and HTTP `status`; the message
-// holds `says` if given.
-void CheckError(const ApiReply& r, int status, const std::string& code,
-                const std::string& says = "") {
-  INFO(r.status << " " << r.body.dump());
-  CHECK(r.status == status);
-  if (!r.body.is_object() || !r.body.contains("error")) {
-    FAIL_CHECK("not an error reply");
-    return;
-  }
-  CHECK(r.body.size() == 1);
-  CHECK(r.body["error"]["code"] == code);
-  REQUIRE(r.body["error"]["message"].is_string());
-  CHECK_FALSE(r.body["error"]["message"].get<std::string>().empty());
-  if (!says.empty()) {
-    CHECK(r.body["error"]["message"].get<std::string>().find(says) !=
-          std::string::npos);
-  }
-}
-
-std::set<std::string> Keys(const json& object) {
-  std::set<std::string> keys;
-  for (auto it = object.begin(); it != object.end(); ++it)
-    keys.insert(it.key());
-  return keys;
-}
 
 TEST_CASE(
     "state says whether the vault is locked and gives the caller's "

@@ -5,13 +5,21 @@
 // not a moment before, every use (and the end of a long one) counting as
 // activity; locking, on request or when idle, closes it for good (nothing
 // can use it until it is unlocked again, and another process can open it);
-// and unlocking again gives back everything written before. The clock is a
-// fake the test moves: no test waits.
+// and unlocking again gives back everything written before. While a long
+// use (a sync) holds the vault, other uses give up with "busy" after the
+// holder's short wait instead of hanging, the state and the idle lock never
+// wait, a second unlock only checks the passphrase, and Lock asks the long
+// use to stop and locks once it has. The clock is a fake the test moves:
+// no test waits for it.
 #include "ui/vault_holder.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "core/record_store.h"
 #include "core/vault.h"
@@ -22,6 +30,7 @@
 namespace palabre::testing {
 namespace {
 
+using ui::IsBusyError;
 using ui::IsLockedError;
 using ui::VaultHolder;
 
@@ -239,6 +248,57 @@ TEST_CASE(
   REQUIRE(holder.Unlock(kPassphrase).ok());
   REQUIRE(CountSessions(holder, &n).ok());
   CHECK(n == 1);
+}
+
+TEST_CASE(
+    "a long use makes others busy, not stuck, and Lock stops it before "
+    "locking",
+    "[ui][vault]") {
+  VaultCopy dir;
+  std::atomic<int64_t> now{0};
+  VaultHolder holder(
+      dir.path(), kIdleMs, [&] { return now.load(); }, /*busy_wait_ms=*/50);
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+
+  // The long use, as a sync would: it goes on until asked to stop (or,
+  // should the holder never ask, for 60 s, which fails the test).
+  std::promise<void> inside;
+  std::atomic<bool> saw_stop{false};
+  std::thread sync([&] {
+    Status status = holder.Use([&](Vault&, RecordStore&) -> Status {
+      inside.set_value();
+      const auto give_up =
+          std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (!holder.stop_requested() &&
+             std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::yield();
+      }
+      saw_stop = holder.stop_requested();
+      return Status::Ok();
+    });
+    CHECK(status.ok());
+  });
+  inside.get_future().wait();
+
+  int64_t n = 0;
+  const Status busy = CountSessions(holder, &n);
+  CHECK(IsBusyError(busy));
+  CHECK_FALSE(IsLockedError(busy));
+  CHECK_FALSE(holder.locked());  // answered without waiting
+  now += 10 * kIdleMs;
+  CHECK_FALSE(holder.LockIfIdle());  // in use is not idle
+  CHECK_FALSE(holder.stop_requested());
+  // A second tab unlocking: the passphrase is checked all the same.
+  CHECK(holder.Unlock(kOtherPassphrase).code() ==
+        StatusCode::kUnauthenticated);
+  CHECK(holder.Unlock(kPassphrase).ok());
+
+  REQUIRE(holder.Lock().ok());
+  sync.join();
+  CHECK(saw_stop);
+  CHECK(holder.locked());
+  CHECK_FALSE(holder.stop_requested());
+  CHECK(IsLockedError(CountSessions(holder, &n)));
 }
 
 TEST_CASE("destroying the holder locks the vault", "[ui][vault]") {
