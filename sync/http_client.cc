@@ -1,6 +1,8 @@
 // The sync client's HTTP transport (sync/http_client.h).
 #include "sync/http_client.h"
 
+#include <atomic>
+
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <signal.h>
@@ -66,9 +68,17 @@ int VerifyPin(int /*preverify_ok*/, X509_STORE_CTX* store) {
 struct HttpClient::Impl {
   std::unique_ptr<httplib::Client> client;
   PinState pin;
+  std::atomic<bool> aborted{false};
 };
 
 HttpClient::~HttpClient() = default;
+
+void HttpClient::Abort() {
+  impl_->aborted = true;
+  // cpp-httplib's stop() is its one call safe from another thread: it
+  // shuts the socket of the request in flight, whose read then fails.
+  impl_->client->stop();
+}
 
 StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     const std::string& base_url) {
@@ -139,11 +149,14 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
   const std::string path = prefix_ + target;
   ++requests_;
   bytes_sent_ += static_cast<int64_t>(body.size() + 200 + path.size());
+  if (impl_->aborted) {
+    return Status(StatusCode::kCancelled, "the sync was stopped");
+  }
   bool late = false;
   bool stopped = false;
   // Whether the request may go on: not past its deadline, not stopped.
   auto go_on = [&] {
-    if (stop_ && stop_()) {
+    if (impl_->aborted || (stop_ && stop_())) {
       stopped = true;
       return false;
     }
@@ -179,7 +192,7 @@ StatusOr<HttpReply> HttpClient::Send(std::string_view method,
             "machine answers at this address (nothing was sent)");
       }
     }
-    if (stopped) {
+    if (stopped || impl_->aborted) {
       return Status(StatusCode::kCancelled,
                     "the sync was stopped during a request");
     }

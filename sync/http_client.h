@@ -63,6 +63,10 @@ class HttpClient {
   int64_t bytes_received() const { return bytes_received_; }
   int64_t requests() const { return requests_; }
 
+  // Stops the request in flight (its socket is shut) and every later one,
+  // with kCancelled. The one method callable from another thread.
+  void Abort();
+
   // Asked as the request's data moves: true stops it with kCancelled (the
   // sync client sets SyncOptions::cancelled here). Unset: never.
   void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }

@@ -17,11 +17,20 @@ constexpr int64_t kRequestDeadlineMs = 30000;
 }  // namespace
 
 SyncRunner::SyncRunner(VaultHolder& vault, std::function<int64_t()> now_ms)
-    : vault_(vault), now_ms_(std::move(now_ms)) {}
+    : vault_(vault), now_ms_(std::move(now_ms)) {
+  vault_.set_stop_hook([this] { AbortRequest(); });
+}
 
 SyncRunner::~SyncRunner() {
+  vault_.set_stop_hook(nullptr);
   stop_ = true;
+  AbortRequest();
   if (thread_.joinable()) thread_.join();
+}
+
+void SyncRunner::AbortRequest() {
+  std::lock_guard<std::mutex> lock(http_mu_);
+  if (http_ != nullptr) http_->Abort();
 }
 
 Status SyncRunner::Start(int64_t max_wait_ms) {
@@ -73,8 +82,16 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
   Status status = vault_.Use([&](Vault& vault, RecordStore&) {
     StatusOr<std::unique_ptr<sync::HttpClient>> http =
         sync::HttpClient::Create(server);
-    Status ran = http.ok() ? sync::RunSync(vault.db(), **http, options, &result)
-                           : http.status();
+    Status ran = http.status();
+    if (http.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(http_mu_);
+        http_ = http->get();
+      }
+      ran = sync::RunSync(vault.db(), **http, options, &result);
+      std::lock_guard<std::mutex> lock(http_mu_);
+      http_ = nullptr;
+    }
     PALABRE_RETURN_IF_ERROR(sync::StoreLastSync(
         vault.db(), sync::MakeLastSync(ran, result, now_ms_())));
     return ran;

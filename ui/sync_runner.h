@@ -3,9 +3,11 @@
 // can show its progress while it goes, and the outcome kept in the vault
 // (sync/last_sync.h) for the next look.
 //
-// The sync holds the vault while it runs (VaultHolder::Use); it stops at
-// its next request when the holder is asked to lock or wipe, or when the
-// runner is destroyed. Nothing here reads record content.
+// The sync holds the vault while it runs (VaultHolder::Use). When the
+// holder is asked to lock or wipe, or the runner is destroyed, the request
+// in flight is aborted (its socket shut) and the sync stops there: a lock
+// at a checkpoint does not wait for a 2G link. Nothing here reads record
+// content.
 #ifndef PALABRE_UI_SYNC_RUNNER_H_
 #define PALABRE_UI_SYNC_RUNNER_H_
 
@@ -18,6 +20,7 @@
 #include <thread>
 
 #include "platform/status.h"
+#include "sync/http_client.h"
 #include "sync/last_sync.h"
 #include "sync/sync_client.h"
 #include "ui/vault_holder.h"
@@ -50,10 +53,13 @@ class SyncRunner {
 
  private:
   void Run(std::string server, int64_t max_wait_ms);
+  void AbortRequest();
 
   VaultHolder& vault_;
   const std::function<int64_t()> now_ms_;
   std::atomic<bool> stop_{false};
+  std::mutex http_mu_;  // guards http_
+  sync::HttpClient* http_ = nullptr;  // the running sync's, to abort it
   std::mutex mu_;  // guards what follows
   bool running_ = false;
   SyncSnapshot snapshot_;

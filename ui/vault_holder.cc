@@ -58,8 +58,17 @@ Status VaultHolder::LockHeld() {
   return status;
 }
 
+void VaultHolder::set_stop_hook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> lock(hook_mu_);
+  stop_hook_ = std::move(hook);
+}
+
 std::unique_lock<std::timed_mutex> VaultHolder::TakeToStop() {
   ++stop_requested_;
+  {
+    std::lock_guard<std::mutex> lock(hook_mu_);
+    if (stop_hook_) stop_hook_();
+  }
   std::unique_lock<std::timed_mutex> lock(mu_);
   --stop_requested_;
   return lock;

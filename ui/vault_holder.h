@@ -59,6 +59,9 @@ class VaultHolder {
   // True while Lock or Wipe waits for the vault: a long use (a sync) should
   // stop at its next step.
   bool stop_requested() const { return stop_requested_.load() > 0; }
+  // Called (on Lock's or Wipe's thread) each time they start waiting, so
+  // that a long use blocked in a network read can be woken; empty: none.
+  void set_stop_hook(std::function<void()> hook);
 
   // Locks if nothing used the vault for the idle limit; true if it did.
   // A vault in use is not idle: never waits for it.
@@ -82,6 +85,8 @@ class VaultHolder {
   std::timed_mutex mu_;
   std::atomic<bool> open_{false};
   std::atomic<int> stop_requested_{0};
+  std::mutex hook_mu_;
+  std::function<void()> stop_hook_;
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<RecordStore> store_;
   int64_t last_use_ms_ = 0;
