@@ -53,6 +53,12 @@ ApiReply Api::SyncState() {
     StatusOr<OrgIdentity> org = LoadOrgIdentity(vault.db());
     PALABRE_ASSIGN_OR_RETURN(std::optional<sync::LastSync> last,
                              sync::LoadLastSync(vault.db()));
+    // A sync stopped before it could write its outcome in the vault is
+    // known only here; the newer of the two is the last.
+    if (snap.last.has_value() &&
+        (!last.has_value() || snap.last->finished_at > last->finished_at)) {
+      last = snap.last;
+    }
     out = {{"running", false},
            {"enrolled", org.ok()},
            {"server", org.ok() ? json(org->server) : json(nullptr)},

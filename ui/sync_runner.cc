@@ -96,6 +96,12 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
         vault.db(), sync::MakeLastSync(ran, result, now_ms_())));
     return ran;
   });
+  if (IsLockedError(status)) {
+    // Locked (or wiped) between Start and here: the sync never began.
+    status = Status(StatusCode::kCancelled,
+                    "the records were locked before the sync began; nothing "
+                    "was sent");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_.last = sync::MakeLastSync(status, result, now_ms_());
   snapshot_.running = false;
