@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace palabre {
 namespace {
@@ -31,6 +32,20 @@ Json Stats(const CommitmentStats& s, bool with_owner) {
   return j;
 }
 
+// {"sex": [...], "age": [...], "group": [...]}, each row {key,
+// participants, sessions}.
+template <typename Json>
+Json Participation(const std::vector<ParticipationRow>& rows) {
+  Json participation = {
+      {"sex", Json::array()}, {"age", Json::array()}, {"group", Json::array()}};
+  for (const ParticipationRow& r : rows) {
+    participation[r.dimension].push_back({{"key", r.key},
+                                          {"participants", r.participants},
+                                          {"sessions", r.sessions}});
+  }
+  return participation;
+}
+
 template <typename Json>
 Json Build(const Report& report) {
   const ReportFilter& f = report.filter;
@@ -44,14 +59,7 @@ Json Build(const Report& report) {
   j["sessions"] = report.sessions;
   j["participants"] = report.participants;
 
-  Json participation = {
-      {"sex", Json::array()}, {"age", Json::array()}, {"group", Json::array()}};
-  for (const ParticipationRow& r : report.participation) {
-    participation[r.dimension].push_back({{"key", r.key},
-                                          {"participants", r.participants},
-                                          {"sessions", r.sessions}});
-  }
-  j["participation"] = std::move(participation);
+  j["participation"] = Participation<Json>(report.participation);
 
   Json by_category = Json::array();
   for (const ConcernCategoryRow& r : report.concerns_by_category) {
@@ -104,14 +112,7 @@ Json BuildBrief(const Brief& brief) {
                       {"participants", m.participants}});
   }
   j["months"] = std::move(months);
-  Json participation = {
-      {"sex", Json::array()}, {"age", Json::array()}, {"group", Json::array()}};
-  for (const ParticipationRow& r : brief.participation) {
-    participation[r.dimension].push_back({{"key", r.key},
-                                          {"participants", r.participants},
-                                          {"sessions", r.sessions}});
-  }
-  j["participation"] = std::move(participation);
+  j["participation"] = Participation<Json>(brief.participation);
   Json concerns = Json::array();
   for (const BriefConcern& c : brief.concerns) {
     Json latest = Json::array();
