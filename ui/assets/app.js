@@ -21,6 +21,8 @@
   const SEARCH_DELAY_MS = 400;
   const STATUS_CLEAR_MS = 10000;
   const MAX_COUNT = 1000000;
+  // Sessions read for the place suggestions of the report and brief forms.
+  const PLACES_LIMIT = 1000;
 
   // Used only if GET /api/vocabulary fails; the server's lists win.
   const FALLBACK_VOCABULARY = {
@@ -50,7 +52,7 @@
   const SUGGESTED_COUNTRIES = ['ML', 'NE', 'IQ', 'GE', 'BF', 'TD'];
 
   const SCREENS = ['boot', 'fatal', 'ended', 'unlock', 'sessions', 'session', 'new',
-    'commitments', 'commitment', 'notfound', 'wipe', 'wiped'];
+    'commitments', 'commitment', 'report', 'notfound', 'wipe', 'wiped'];
 
   const app = {
     state: null,
@@ -77,6 +79,9 @@
     listSeq: 0,
     current: null, // the commitment shown on #/commitments/<id>
     form: null,
+    report: null,
+    places: null, // [{country, region, commune}] of the sessions, newest first
+    placesSeq: 0,
     uid: 0,
   };
 
@@ -89,6 +94,14 @@
     };
   }
   app.form = newFormState();
+
+  // The report's applied filters; `seq` drops answers that came too late.
+  function newReportState() {
+    return { filters: {}, seq: 0 };
+  }
+
+
+  app.report = newReportState();
 
   // ---------------------------------------------------------------- DOM
 
@@ -497,6 +510,8 @@
     setAlert($('board-error'), '');
     // The session form.
     resetForm();
+    // The report and the place suggestions (places are record text).
+    forgetFigures();
     // Status messages may quote a record.
     clearTimeout(app.statusTimer);
     $('status').textContent = '';
@@ -514,10 +529,9 @@
     $('main-nav').hidden = !inside;
     $('lock-button').hidden = !inside;
     for (const a of document.querySelectorAll('#main-nav a[data-nav]')) {
-      const current = (a.dataset.nav === 'sessions' && (name === 'sessions' || name === 'session'))
-        || (a.dataset.nav === 'commitments' && (name === 'commitments' || name === 'commitment'))
-        || (a.dataset.nav === 'new' && name === 'new')
-        || (a.dataset.nav === 'wipe' && name === 'wipe');
+      const current = a.dataset.nav === name
+        || (a.dataset.nav === 'sessions' && name === 'session')
+        || (a.dataset.nav === 'commitments' && name === 'commitment');
       if (current) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
@@ -547,6 +561,7 @@
     if (parts[0] === 'commitments' && parts.length === 1) return { name: 'commitments' };
     if (parts[0] === 'commitments' && parts.length === 2) return { name: 'commitment', id };
     if (parts[0] === 'wipe' && parts.length === 1) return { name: 'wipe' };
+    if (parts[0] === 'report' && parts.length === 1) return { name: 'report' };
     return { name: 'notfound' };
   }
 
@@ -594,6 +609,9 @@
       case 'commitment':
         showScreen('commitment', false);
         loadCommitment(r.id, focus);
+        break;
+      case 'report':
+        showReport(focus);
         break;
       case 'wipe':
         showWipe(focus);
@@ -1261,6 +1279,409 @@
     } finally {
       button.disabled = false;
     }
+  }
+
+  // ---------------------------------------------------------------- figures (report and brief)
+
+  // Participation dimensions of the report and brief JSON: key, name prefix
+  // in the string table, heading, first column, table caption.
+  const PARTICIPATION = [
+    { key: 'sex', prefix: 'sex', title: 'form.by_sex', col: 'session.col_by_sex', caption: 'chart.by_sex' },
+    { key: 'age', prefix: 'age', title: 'form.by_age', col: 'session.col_by_age', caption: 'chart.by_age' },
+    { key: 'group', prefix: 'group', title: 'form.by_group', col: 'session.col_by_group', caption: 'chart.by_group' },
+  ];
+
+  // The follow-through columns after the institution's name, with the
+  // field of core's CommitmentStats each one shows.
+  const STATS_COLUMNS = [
+    ['figures.col_made', 'made'], ['figures.col_kept', 'kept'], ['figures.col_overdue', 'overdue'],
+    ['figures.col_dropped', 'dropped'], ['figures.col_due', 'due'], ['figures.col_kept_due', 'kept_due'],
+  ];
+
+  // The answers are the server's, but read as if they could be anything.
+  const listOf = (v) => (Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : []);
+  const objectOf = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+  const numberOf = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const textOf = (v) => (typeof v === 'string' ? v : '');
+
+  function fmtPercent(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return t('figures.na');
+    return formatter('percent', () => new Intl.NumberFormat(locale(),
+      { style: 'percent', maximumFractionDigits: 0 })).format(v);
+  }
+
+  // Elements and attributes a chart never needs: dropped even though the
+  // server promises none, so that a chart can never run or fetch anything.
+  const CHART_DROP = 'script, style, foreignObject, iframe, object, embed, a, image, use, animate, set, animateMotion, animateTransform';
+
+  function scrubChart(svg) {
+    for (const el of svg.querySelectorAll(CHART_DROP)) el.remove();
+    for (const el of [svg, ...svg.querySelectorAll('*')]) {
+      for (const attr of Array.from(el.attributes)) {
+        const name = attr.name.toLowerCase();
+        if (name.startsWith('on') || name === 'style' || name === 'href' || name === 'xlink:href') {
+          el.removeAttribute(attr.name);
+        }
+      }
+    }
+  }
+
+  // A chart the server drew, as a <figure>. The SVG markup is parsed in an
+  // inert document and its element imported: never assigned as HTML (the
+  // HTML parser puts <svg> in the SVG namespace without an xmlns). Its ids
+  // take the screen's prefix: the report and the brief may both hold a
+  // "concerns" chart, and each aria-labelledby must find its own title.
+  function chartFigure(charts, id, prefix) {
+    const chart = charts.find((c) => c.id === id && typeof c.svg === 'string');
+    if (!chart) return null;
+    const doc = new DOMParser().parseFromString(chart.svg, 'text/html');
+    const parsed = doc.body.querySelector('svg');
+    if (!parsed) return null;
+    const svg = document.importNode(parsed, true);
+    scrubChart(svg);
+    for (const el of [svg, ...svg.querySelectorAll('[id]')]) {
+      if (el.id) el.id = `${prefix}-${el.id}`;
+    }
+    const by = svg.getAttribute('aria-labelledby');
+    if (by) svg.setAttribute('aria-labelledby', by.split(/\s+/).filter(Boolean).map((x) => `${prefix}-${x}`).join(' '));
+    return h('figure', { class: 'chart', 'data-testid': `chart-${id}` }, svg);
+  }
+
+  // A table cell's content: record text keeps its own direction.
+  function cellContent(v) {
+    if (v instanceof Node) return v;
+    return String(v);
+  }
+
+  // A table of figures. cols: [[labelKey, numeric]]; rows: arrays of cells,
+  // the first one the row's header. opts.total: a last row (in <tfoot>);
+  // opts.wide: as wide as its content (the follow-through's eight columns),
+  // its first column staying in view. Every table is in a region that
+  // scrolls sideways when a phone is too narrow for it (long words, other
+  // languages); see updateScrollRegions.
+  function figureTable(caption, cols, rows, opts) {
+    const o = opts || {};
+    const captionId = uid('caption');
+    const row = (cells, total) => h('tr', total ? { class: 'total-row' } : null,
+      cells.map((c, i) => (i === 0
+        ? h('th', { scope: 'row' }, cellContent(c))
+        : h('td', { class: cols[i] && cols[i][1] ? 'num' : null }, cellContent(c)))));
+    const table = h('table', { class: o.wide ? 'counts figures-table wide' : 'counts figures-table', 'data-testid': o.testid || null },
+      h('caption', { id: captionId, class: o.showCaption ? null : 'visually-hidden', text: caption }),
+      h('thead', null, h('tr', null, cols.map(([key, numeric]) => h('th', { scope: 'col', class: numeric ? 'num' : null, text: t(key) })))),
+      h('tbody', null, rows.map((r) => row(r, false))),
+      o.total ? h('tfoot', null, row(o.total, true)) : null);
+    return h('div', { class: 'table-scroll', 'aria-labelledby': captionId }, table);
+  }
+
+  // A region that scrolls must be reachable by keyboard (and named); one
+  // that does not would only be an extra stop for the Tab key.
+  function updateScrollRegions() {
+    for (const el of document.querySelectorAll('.table-scroll')) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'region');
+      } else if (!scrolls && el.hasAttribute('tabindex')) {
+        el.removeAttribute('tabindex');
+        el.removeAttribute('role');
+      }
+    }
+  }
+
+  function userText(v, fallbackKey) {
+    const s = textOf(v);
+    return s ? h('span', { dir: 'auto', text: s }) : t(fallbackKey);
+  }
+
+  // Participation by sex, age and group: for each dimension with rows, its
+  // chart then its table.
+  function participationBlocks(participation, charts, prefix) {
+    const p = objectOf(participation);
+    const out = [];
+    for (const dim of PARTICIPATION) {
+      const rows = listOf(p[dim.key]);
+      if (!rows.length) continue;
+      out.push(h('section', { class: 'figure-block', 'data-testid': `participation-${dim.key}` },
+        h('h3', { text: t(dim.title) }),
+        chartFigure(charts, `participation-${dim.key}`, prefix),
+        figureTable(t(dim.caption),
+          [[dim.col, false], ['figures.col_participants', true], ['figures.col_sessions', true]],
+          rows.map((r) => [vname(dim.prefix, textOf(r.key)), fmtNum(numberOf(r.participants)), fmtNum(numberOf(r.sessions))]),
+          { testid: `table-participation-${dim.key}` })));
+    }
+    if (out.length) out.push(h('p', { class: 'hint', text: t('figures.sessions_note') }));
+    return out;
+  }
+
+  function statsCells(s) {
+    return [...STATS_COLUMNS.map(([, field]) => fmtNum(numberOf(s[field]))), fmtPercent(s.follow_through_rate)];
+  }
+
+  // What Kept, Overdue, Due and Follow-through mean, as the HTML report says.
+  function definitions(today) {
+    const date = fmtDate(today, 'long');
+    const terms = [['figures.col_kept', 'figures.def_kept'], ['figures.col_overdue', 'figures.def_overdue'],
+      ['figures.col_due', 'figures.def_due'], ['figures.col_rate', 'figures.def_rate']];
+    return h('dl', { class: 'definitions', 'data-testid': 'definitions' },
+      terms.map(([term, def]) => h('div', null,
+        h('dt', { text: t('figures.def_term', { term: `@${term}` }) }), ' ',
+        h('dd', { text: t(def, { today: date }) }))));
+  }
+
+  // The follow-through table of each owning institution, its total, and
+  // the definitions.
+  function followThroughBlock(ft, today, captionKey, testid) {
+    const f = objectOf(ft);
+    const cols = [['figures.col_owner', false], ...STATS_COLUMNS.map(([key]) => [key, true]), ['figures.col_rate', true]];
+    const rows = listOf(f.by_owner).map((s) => [userText(s.owner, 'figures.no_owner'), ...statsCells(s)]);
+    return [
+      figureTable(t(captionKey), cols, rows, { total: [t('figures.total'), ...statsCells(objectOf(f.total))], wide: true, testid }),
+      h('p', { class: 'hint', text: t('figures.as_of', { date: fmtDate(today, 'long') }) }),
+      definitions(today),
+    ];
+  }
+
+  function figureSection(titleKey, testid, ...content) {
+    return h('section', { class: 'detail-section', 'data-testid': testid },
+      h('h2', { text: t(titleKey) }), ...content);
+  }
+
+  function emptyText(key, testid) {
+    return h('p', { class: 'empty', 'data-testid': testid || null, text: t(key) });
+  }
+
+  // ---------------------------------------------------------------- places
+
+  // The countries, regions and communes of the sessions this page can see,
+  // offered as suggestions by the report and brief forms. Regions and
+  // communes follow the country typed, when there is one.
+  async function loadPlaces() {
+    const seq = ++app.placesSeq;
+    const gen = app.gen;
+    try {
+      const data = await api('GET', `/api/sessions?limit=${PLACES_LIMIT}`);
+      if (seq !== app.placesSeq || gen !== app.gen) return null;
+      return listOf(data.sessions).map((s) => ({
+        country: textOf(s.country).toUpperCase(), region: textOf(s.region), commune: textOf(s.commune),
+      }));
+    } catch (e) {
+      return null; // suggestions only
+    }
+  }
+
+  function distinct(values) {
+    const seen = new Map();
+    for (const v of values) {
+      const key = v.trim().toLocaleLowerCase();
+      if (key && !seen.has(key)) seen.set(key, v.trim());
+    }
+    return Array.from(seen.values()).sort((a, b) => a.localeCompare(b, locale()));
+  }
+
+  function fillPlaceLists(country) {
+    const places = app.places || [];
+    const cc = country.trim().toUpperCase();
+    const here = cc ? places.filter((p) => p.country === cc) : places;
+    const fill = (id, values, label) => {
+      const list = $(id);
+      clear(list);
+      for (const v of values) list.append(h('option', { value: v, text: label ? label(v) : null }));
+    };
+    fill('place-countries', distinct(places.map((p) => p.country)).filter((c) => /^[A-Z]{2}$/.test(c)), countryName);
+    fill('place-regions', distinct(here.map((p) => p.region)));
+    fill('place-communes', distinct(here.map((p) => p.commune)));
+  }
+
+  async function refreshPlaces(countryInput) {
+    const places = await loadPlaces();
+    if (!places) return;
+    app.places = places;
+    fillPlaceLists(countryInput.value);
+  }
+
+  function markInvalid(el, invalid) {
+    if (invalid) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
+  }
+
+  function countryProblem(input, required) {
+    const cc = input.value.trim().toUpperCase();
+    const label = fieldLabel(input);
+    if (!cc) return required ? t('validation.required', { field: label }) : '';
+    return /^[A-Z]{2}$/.test(cc) ? '' : t('validation.country', { field: label });
+  }
+
+  // A refusal of the server, with its English reason for a bad parameter.
+  function requestErrorText(e) {
+    return e instanceof ApiError && e.status === 400 && e.serverMessage
+      ? `${errorText(e)} ${e.serverMessage}` : errorText(e);
+  }
+
+  // ---------------------------------------------------------------- report
+
+  function showReport(focus) {
+    showScreen('report', focus);
+    updateReportScope();
+    refreshPlaces($('report-country'));
+    loadReport(false);
+  }
+
+  function readReportFilters() {
+    return {
+      from: $('report-from').value,
+      to: $('report-to').value,
+      country: $('report-country').value.trim().toUpperCase(),
+      region: $('report-region').value.trim(),
+      commune: $('report-commune').value.trim(),
+    };
+  }
+
+  // What the figures shown cover, in words (the filters applied, not those
+  // being typed).
+  function updateReportScope() {
+    const f = app.report.filters;
+    const place = placeText(f) || t('report.all_places');
+    let period = t('report.all_dates');
+    if (f.from && f.to) period = t('report.period_from_to', { from: fmtDate(f.from), to: fmtDate(f.to) });
+    else if (f.from) period = t('report.period_from', { from: fmtDate(f.from) });
+    else if (f.to) period = t('report.period_to', { to: fmtDate(f.to) });
+    $('report-scope').textContent = t('report.scope', { place, period });
+    const n = Object.values(f).filter(Boolean).length;
+    $('report-filters-active').hidden = n === 0;
+    $('report-filters-active').textContent = n ? fmtNum(n) : '';
+  }
+
+  function toggleReportFilters() {
+    const panel = $('report-filter-fields');
+    const open = panel.hidden;
+    panel.hidden = !open;
+    $('report-filters-toggle').setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (open) $('report-from').focus();
+  }
+
+  function onReportSubmit(ev) {
+    ev.preventDefault();
+    const f = readReportFilters();
+    const country = $('report-country');
+    const problem = countryProblem(country, false);
+    const to = $('report-to');
+    const backwards = Boolean(f.from && f.to && f.to < f.from);
+    markInvalid(country, Boolean(problem));
+    markInvalid(to, backwards);
+    if (problem || backwards) {
+      setAlert($('report-error'), problem || t('validation.date_order'));
+      (problem ? country : to).focus();
+      return;
+    }
+    app.report.filters = f;
+    updateReportScope();
+    loadReport(true);
+  }
+
+  function clearReportFilters() {
+    $('report-form').reset();
+    for (const el of $('report-form').querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    app.report.filters = {};
+    fillPlaceLists('');
+    updateReportScope();
+    loadReport(true);
+  }
+
+  async function loadReport(byUser) {
+    const seq = ++app.report.seq;
+    const gen = app.gen;
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(app.report.filters)) if (v) q.set(k, v);
+    q.set('lang', app.lang);
+    const box = $('report-body');
+    box.setAttribute('aria-busy', 'true');
+    setAlert($('report-error'), '');
+    try {
+      const data = await api('GET', `/api/report?${q.toString()}`);
+      if (seq !== app.report.seq || gen !== app.gen) return;
+      renderReport(data);
+      updateScrollRegions();
+      if (byUser) {
+        const r = objectOf(data.report);
+        announce(t('report.totals', {
+          sessions: tn('sessions.count', numberOf(r.sessions)),
+          participants: tn('sessions.participants', numberOf(r.participants)),
+        }));
+      }
+    } catch (e) {
+      if (seq !== app.report.seq || gen !== app.gen || isHandled(e)) return;
+      clear(box);
+      setAlert($('report-error'), requestErrorText(e));
+    } finally {
+      if (seq === app.report.seq) box.removeAttribute('aria-busy');
+    }
+  }
+
+  function statTile(n, key, testid) {
+    return h('p', { class: 'stat', 'data-testid': testid },
+      h('span', { class: 'stat-number', text: fmtNum(n) }), ' ',
+      h('span', { class: 'stat-label', text: tn(key, n) }));
+  }
+
+  function renderReport(data) {
+    const r = objectOf(data.report);
+    const charts = listOf(data.charts);
+    const today = textOf(objectOf(r.filter).today) || app.today;
+    const sessions = numberOf(r.sessions);
+    const participants = numberOf(r.participants);
+    const box = $('report-body');
+    clear(box);
+
+    box.append(h('div', { class: 'stats', id: 'report-totals', 'data-testid': 'report-totals' },
+      statTile(sessions, 'report.stat_sessions', 'report-sessions'),
+      statTile(participants, 'report.stat_participants', 'report-participants')));
+
+    const participation = sessions > 0 ? participationBlocks(r.participation, charts, 'report') : [];
+    box.append(figureSection('report.participation', 'report-participation',
+      participation.length ? participation : emptyText(sessions > 0 ? 'figures.no_participants' : 'report.no_sessions', 'report-empty')));
+
+    const concerns = objectOf(r.concerns);
+    const byCategory = listOf(concerns.by_category);
+    const concernBlocks = byCategory.length ? [
+      h('section', { class: 'figure-block', 'data-testid': 'report-concerns-category' },
+        h('h3', { text: t('report.concerns_by_category') }),
+        chartFigure(charts, 'concerns', 'report'),
+        figureTable(t('chart.concerns'),
+          [['figures.col_category', false], ['figures.col_concerns', true], ['figures.col_sessions', true]],
+          byCategory.map((c) => [vname('category', textOf(c.category)), fmtNum(numberOf(c.concerns)), fmtNum(numberOf(c.sessions))]),
+          { testid: 'table-concerns-category' })),
+      h('section', { class: 'figure-block', 'data-testid': 'report-concerns-region' },
+        h('h3', { text: t('report.concerns_by_region') }),
+        // Region and country in one column: three columns fit a phone.
+        figureTable(t('report.concerns_by_region'),
+          [['figures.col_category', false], ['figures.col_place', false], ['figures.col_concerns', true]],
+          listOf(concerns.by_region).map((c) => [vname('category', textOf(c.category)),
+            h('span', { dir: 'auto', text: placeText({ country: textOf(c.country), region: textOf(c.region) }) || t('figures.no_region') }),
+            fmtNum(numberOf(c.concerns))]),
+          { testid: 'table-concerns-region' })),
+    ] : [emptyText('report.no_concerns')];
+    box.append(figureSection('report.concerns', 'report-concerns', concernBlocks));
+
+    const commitments = objectOf(r.commitments);
+    box.append(figureSection('report.commitments', 'report-commitments',
+      listOf(commitments.by_owner).length
+        ? followThroughBlock(commitments, today, 'report.commitments', 'table-follow-through')
+        : emptyText('report.no_commitments')));
+  }
+
+  // On lock: nothing of the report or the places stays.
+  function forgetFigures() {
+    app.report = Object.assign(newReportState(), { seq: app.report.seq + 1 });
+    app.places = null;
+    app.placesSeq += 1;
+    $('report-form').reset();
+    $('report-filter-fields').hidden = true;
+    $('report-filters-toggle').setAttribute('aria-expanded', 'false');
+    clear($('report-body'));
+    setAlert($('report-error'), '');
+    for (const el of document.querySelectorAll('#report-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const id of ['place-countries', 'place-regions', 'place-communes']) clear($(id));
   }
 
   // ---------------------------------------------------------------- vocabulary selects
@@ -2073,7 +2494,24 @@
     $('followup-form').addEventListener('submit', onFollowUpSubmit);
     $('board-jump').addEventListener('click', onJump);
 
+    $('report-form').addEventListener('submit', onReportSubmit);
+    $('report-filters-toggle').addEventListener('click', toggleReportFilters);
+    $('report-clear').addEventListener('click', clearReportFilters);
+    // Regions and communes suggested for the country being typed.
+    for (const id of ['report-country']) {
+      $(id).addEventListener('input', (ev) => {
+        ev.target.removeAttribute('aria-invalid');
+        fillPlaceLists(ev.target.value);
+      });
+    }
+    $('report-to').addEventListener('input', () => $('report-to').removeAttribute('aria-invalid'));
+
     window.addEventListener('hashchange', () => route(true));
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(updateScrollRegions, 200);
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') checkIdle();
       else saveDraftNow();
