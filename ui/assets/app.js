@@ -52,7 +52,7 @@
   const SUGGESTED_COUNTRIES = ['ML', 'NE', 'IQ', 'GE', 'BF', 'TD'];
 
   const SCREENS = ['boot', 'fatal', 'ended', 'unlock', 'sessions', 'session', 'new',
-    'commitments', 'commitment', 'report', 'notfound', 'wipe', 'wiped'];
+    'commitments', 'commitment', 'report', 'brief', 'notfound', 'wipe', 'wiped'];
 
   const app = {
     state: null,
@@ -80,6 +80,7 @@
     current: null, // the commitment shown on #/commitments/<id>
     form: null,
     report: null,
+    brief: null,
     places: null, // [{country, region, commune}] of the sessions, newest first
     placesSeq: 0,
     uid: 0,
@@ -100,8 +101,13 @@
     return { filters: {}, seq: 0 };
   }
 
+  // The brief's place once asked for (shown again on coming back).
+  function newBriefState() {
+    return { filter: null, seq: 0 };
+  }
 
   app.report = newReportState();
+  app.brief = newBriefState();
 
   // ---------------------------------------------------------------- DOM
 
@@ -510,7 +516,7 @@
     setAlert($('board-error'), '');
     // The session form.
     resetForm();
-    // The report and the place suggestions (places are record text).
+    // Report, brief and the place suggestions (places are record text).
     forgetFigures();
     // Status messages may quote a record.
     clearTimeout(app.statusTimer);
@@ -562,6 +568,7 @@
     if (parts[0] === 'commitments' && parts.length === 2) return { name: 'commitment', id };
     if (parts[0] === 'wipe' && parts.length === 1) return { name: 'wipe' };
     if (parts[0] === 'report' && parts.length === 1) return { name: 'report' };
+    if (parts[0] === 'brief' && parts.length === 1) return { name: 'brief' };
     return { name: 'notfound' };
   }
 
@@ -612,6 +619,9 @@
         break;
       case 'report':
         showReport(focus);
+        break;
+      case 'brief':
+        showBrief(focus);
         break;
       case 'wipe':
         showWipe(focus);
@@ -1310,6 +1320,14 @@
       { style: 'percent', maximumFractionDigits: 0 })).format(v);
   }
 
+  // A YYYY-MM month as the language writes it ("March 2026", "mars 2026").
+  function fmtMonth(s) {
+    const m = /^(\d{4})-(\d{2})$/.exec(textOf(s));
+    if (!m) return textOf(s);
+    return formatter('month', () => new Intl.DateTimeFormat(locale(),
+      { year: 'numeric', month: 'long', timeZone: 'UTC' })).format(new Date(Date.UTC(+m[1], +m[2] - 1, 1)));
+  }
+
   // Elements and attributes a chart never needs: dropped even though the
   // server promises none, so that a chart can never run or fetch anything.
   const CHART_DROP = 'script, style, foreignObject, iframe, object, embed, a, image, use, animate, set, animateMotion, animateTransform';
@@ -1670,9 +1688,209 @@
         : emptyText('report.no_commitments')));
   }
 
-  // On lock: nothing of the report or the places stays.
+  // ---------------------------------------------------------------- brief
+
+  function showBrief(focus) {
+    showScreen('brief', false);
+    setAlert($('brief-error'), '');
+    refreshPlaces($('brief-country')).then(() => {
+      // A fresh form starts at the country of the latest session.
+      const input = $('brief-country');
+      if (!input.value && !app.brief.filter && app.places && app.places.length && /^[A-Z]{2}$/.test(app.places[0].country)) {
+        input.value = app.places[0].country;
+        fillPlaceLists(input.value);
+      }
+    });
+    if (app.brief.filter) loadBrief(false);
+    if (focus) focusHeading('brief');
+  }
+
+  function onBriefSubmit(ev) {
+    ev.preventDefault();
+    const country = $('brief-country');
+    const problem = countryProblem(country, true);
+    if (problem) {
+      country.setAttribute('aria-invalid', 'true');
+      setAlert($('brief-error'), problem);
+      country.focus();
+      return;
+    }
+    country.removeAttribute('aria-invalid');
+    country.value = country.value.trim().toUpperCase();
+    app.brief.filter = {
+      country: country.value,
+      region: $('brief-region').value.trim(),
+      commune: $('brief-commune').value.trim(),
+    };
+    loadBrief(true);
+  }
+
+  async function loadBrief(byUser) {
+    const seq = ++app.brief.seq;
+    const gen = app.gen;
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(app.brief.filter || {})) if (v) q.set(k, v);
+    q.set('lang', app.lang);
+    const box = $('brief-body');
+    const button = $('brief-submit');
+    box.setAttribute('aria-busy', 'true');
+    button.disabled = true;
+    setAlert($('brief-error'), '');
+    try {
+      const data = await api('GET', `/api/brief?${q.toString()}`);
+      if (seq !== app.brief.seq || gen !== app.gen) return;
+      renderBrief(data);
+      updateScrollRegions();
+      // Land on what was asked for: the brief's first line.
+      if (byUser) {
+        const head = $('brief-place');
+        head.scrollIntoView({ block: 'start' });
+        head.focus({ preventScroll: true });
+      }
+    } catch (e) {
+      if (seq !== app.brief.seq || gen !== app.gen || isHandled(e)) return;
+      clear(box);
+      setAlert($('brief-error'), requestErrorText(e));
+    } finally {
+      if (seq === app.brief.seq) {
+        box.removeAttribute('aria-busy');
+        button.disabled = false;
+      }
+    }
+  }
+
+  function renderBrief(data) {
+    const b = objectOf(data.brief);
+    const charts = listOf(data.charts);
+    const f = objectOf(b.filter);
+    const today = textOf(f.today) || app.today;
+    const sessions = numberOf(b.sessions);
+    const box = $('brief-body');
+    clear(box);
+
+    box.append(h('div', { class: 'brief-head' },
+      h('p', {
+        class: 'brief-place', id: 'brief-place', tabindex: '-1', dir: 'auto', 'data-testid': 'brief-place',
+        text: t('brief.heading', { place: placeText({ country: textOf(f.country), region: textOf(f.region), commune: textOf(f.commune) }) }),
+      }),
+      h('p', { class: 'hint', text: t('brief.as_of', { date: fmtDate(today, 'long') }) })));
+
+    box.append(briefSessions(b, sessions));
+    if (sessions > 0) box.append(briefOverTime(b, charts));
+    box.append(briefConcerns(b, charts));
+    box.append(briefOpenCommitments(objectOf(b.open_commitments)));
+    const ft = objectOf(b.follow_through);
+    box.append(figureSection('brief.follow_through', 'brief-follow-through',
+      listOf(ft.by_owner).length
+        ? followThroughBlock(ft, today, 'brief.follow_through', 'table-follow-through')
+        : emptyText('brief.no_follow_through')));
+  }
+
+  function briefSessions(b, sessions) {
+    if (sessions === 0) return figureSection('brief.sessions_held', 'brief-sessions', emptyText('brief.no_sessions', 'brief-empty'));
+    const first = textOf(b.first_date);
+    const last = textOf(b.last_date);
+    const vars = { sessions: tn('sessions.count', sessions), participants: tn('sessions.participants', numberOf(b.participants)) };
+    const summary = first === last
+      ? t('brief.summary_day', Object.assign(vars, { date: fmtDate(first, 'long') }))
+      : t('brief.summary_range', Object.assign(vars, { from: fmtDate(first, 'long'), to: fmtDate(last, 'long') }));
+    return figureSection('brief.sessions_held', 'brief-sessions',
+      h('p', { class: 'summary-line', 'data-testid': 'brief-summary', text: summary }),
+      figureTable(t('brief.kinds_caption'), [['figures.col_kind', false], ['figures.col_sessions', true]],
+        listOf(b.kinds).map((k) => [vname('kind', textOf(k.kind)), fmtNum(numberOf(k.sessions))]),
+        { testid: 'table-kinds' }));
+  }
+
+  function briefOverTime(b, charts) {
+    return figureSection('brief.over_time', 'brief-over-time',
+      h('section', { class: 'figure-block', 'data-testid': 'brief-months' },
+        chartFigure(charts, 'months', 'brief'),
+        figureTable(t('chart.months'),
+          [['figures.col_month', false], ['figures.col_sessions', true], ['figures.col_participants', true]],
+          listOf(b.months).map((m) => [fmtMonth(m.month), fmtNum(numberOf(m.sessions)), fmtNum(numberOf(m.participants))]),
+          { testid: 'table-months' })),
+      participationBlocks(b.participation, charts, 'brief'));
+  }
+
+  function briefConcerns(b, charts) {
+    const concerns = listOf(b.concerns);
+    if (!concerns.length) return figureSection('brief.concerns', 'brief-concerns', emptyText('brief.no_concerns'));
+    const blocks = concerns.map((c) => {
+      const latest = listOf(c.latest);
+      return h('section', { class: 'figure-block concern-block', 'data-testid': 'brief-concern', 'data-category': textOf(c.category) },
+        h('h3', { text: vname('category', textOf(c.category)) }),
+        h('p', {
+          class: 'card-meta',
+          text: t('brief.concern_counts', { concerns: tn('brief.n_concerns', numberOf(c.concerns)), sessions: tn('sessions.count', numberOf(c.sessions)) }),
+        }),
+        latest.length ? h('ul', { class: 'plain-list summaries', 'aria-label': t('brief.latest_label') },
+          latest.map((s) => h('li', { class: 'concern', 'data-testid': 'brief-concern-summary' },
+            h('p', { class: 'summary-date', text: fmtDate(s.date, 'long') }),
+            s.summary ? h('p', { class: 'prewrap', dir: 'auto', text: textOf(s.summary) }) : h('p', { class: 'empty', text: t('brief.no_summary') })))) : null);
+    });
+    return figureSection('brief.concerns', 'brief-concerns', chartFigure(charts, 'concerns', 'brief'), blocks);
+  }
+
+  function briefOpenCommitments(oc) {
+    const owners = listOf(oc.by_owner);
+    const open = numberOf(oc.open);
+    const lead = open > 0
+      ? h('p', { class: 'summary-line', 'data-testid': 'brief-open-summary', text: tn('brief.open_summary', open, { overdue: numberOf(oc.overdue) }) })
+      : emptyText('brief.no_open', 'brief-open-summary');
+    return figureSection('brief.open_commitments', 'brief-open', lead, owners.map((o) => {
+      const list = listOf(o.commitments);
+      return h('section', { class: 'owner-block', 'data-testid': 'brief-owner' },
+        h('h3', null, userText(o.owner, 'figures.no_owner'), ' ',
+          h('span', { class: 'owner-counts', text: tn('brief.owner_counts', list.length, { overdue: numberOf(o.overdue) }) })),
+        h('ul', { class: 'cards' }, list.map(briefCommitment)));
+    }));
+  }
+
+  function briefCommitment(c) {
+    const id = textOf(c.id);
+    const status = textOf(c.status) || 'open';
+    const overdue = c.overdue === true;
+    const due = textOf(c.due);
+    let dueText = t('commitment.no_due');
+    if (due) {
+      dueText = overdue
+        ? t('commitment.due_late', { date: fmtDate(due), late: tn('commitment.days_late', Math.max(1, daysBetween(due, app.today))) })
+        : t('commitment.due_on', { date: fmtDate(due) });
+    }
+    const sessionId = textOf(c.session);
+    const sessionTitle = textOf(c.session_title);
+    const followUps = listOf(c.follow_ups);
+    return h('li', {
+      class: `card commitment-card brief-commitment ${overdue ? 'col-overdue' : 'col-open'}`, 'data-testid': 'brief-commitment',
+      'data-id': id, 'data-status': status, 'data-overdue': overdue ? 'true' : 'false',
+    },
+    h('div', { class: 'card-body' },
+      h('p', { class: 'card-title prewrap', dir: 'auto', text: textOf(c.action) }),
+      h('p', { class: 'chips' }, statusBadge(status, overdue),
+        c.status_date ? h('span', { class: 'column-note', text: t('brief.status_since', { date: fmtDate(c.status_date) }) }) : null),
+      h('p', { class: overdue ? 'card-meta due-late' : 'card-meta', text: dueText }),
+      h('p', { class: 'card-meta from-session' },
+        h('span', { text: t('brief.agreed_at') }), ' ',
+        sessionId
+          ? h('a', { href: `#/sessions/${encodeURIComponent(sessionId)}`, dir: 'auto', text: sessionTitle || sessionId })
+          : h('span', { dir: 'auto', text: sessionTitle }),
+        c.session_date ? ` (${fmtDate(c.session_date)})` : null),
+      followUps.length
+        ? h('ol', { class: 'timeline brief-follow-ups', 'aria-label': t('commitment.follow_ups') },
+          followUps.map((u) => h('li', { class: 'follow-up', 'data-testid': 'brief-follow-up' },
+            h('p', { class: 'follow-up-head' },
+              h('span', { class: 'follow-up-date', text: fmtDate(u.date) }),
+              statusBadge(textOf(u.status), false)),
+            u.note ? h('p', { class: 'prewrap', dir: 'auto', text: textOf(u.note) }) : null)))
+        : h('p', { class: 'hint', text: t('commitment.no_follow_ups') }),
+      id ? h('p', { class: 'card-action' },
+        h('a', { class: 'card-more', href: `#/commitments/${encodeURIComponent(id)}`, text: t('brief.follow_up_link') })) : null));
+  }
+
+  // On lock: nothing of the report, the brief or the places stays.
   function forgetFigures() {
     app.report = Object.assign(newReportState(), { seq: app.report.seq + 1 });
+    app.brief = Object.assign(newBriefState(), { seq: app.brief.seq + 1 });
     app.places = null;
     app.placesSeq += 1;
     $('report-form').reset();
@@ -1680,7 +1898,10 @@
     $('report-filters-toggle').setAttribute('aria-expanded', 'false');
     clear($('report-body'));
     setAlert($('report-error'), '');
-    for (const el of document.querySelectorAll('#report-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+    $('brief-form').reset();
+    clear($('brief-body'));
+    setAlert($('brief-error'), '');
+    for (const el of document.querySelectorAll('#report-form [aria-invalid], #brief-form [aria-invalid]')) el.removeAttribute('aria-invalid');
     for (const id of ['place-countries', 'place-regions', 'place-communes']) clear($(id));
   }
 
@@ -2497,8 +2718,9 @@
     $('report-form').addEventListener('submit', onReportSubmit);
     $('report-filters-toggle').addEventListener('click', toggleReportFilters);
     $('report-clear').addEventListener('click', clearReportFilters);
+    $('brief-form').addEventListener('submit', onBriefSubmit);
     // Regions and communes suggested for the country being typed.
-    for (const id of ['report-country']) {
+    for (const id of ['report-country', 'brief-country']) {
       $(id).addEventListener('input', (ev) => {
         ev.target.removeAttribute('aria-invalid');
         fillPlaceLists(ev.target.value);
