@@ -21,6 +21,10 @@
   const SEARCH_DELAY_MS = 400;
   const STATUS_CLEAR_MS = 10000;
   const MAX_COUNT = 1000000;
+  // Polling a running sync: often on its screen, seldom elsewhere (only so
+  // that the page knows when it ends, and does not lock itself meanwhile).
+  const SYNC_POLL_MS = 700;
+  const SYNC_POLL_AWAY_MS = 3000;
   // Sessions read for the place suggestions of the report and brief forms.
   const PLACES_LIMIT = 1000;
 
@@ -52,7 +56,7 @@
   const SUGGESTED_COUNTRIES = ['ML', 'NE', 'IQ', 'GE', 'BF', 'TD'];
 
   const SCREENS = ['boot', 'fatal', 'ended', 'unlock', 'sessions', 'session', 'new',
-    'commitments', 'commitment', 'report', 'brief', 'notfound', 'wipe', 'wiped'];
+    'commitments', 'commitment', 'report', 'brief', 'sync', 'notfound', 'wipe', 'wiped'];
 
   const app = {
     state: null,
@@ -81,6 +85,7 @@
     form: null,
     report: null,
     brief: null,
+    sync: null,
     places: null, // [{country, region, commune}] of the sessions, newest first
     placesSeq: 0,
     uid: 0,
@@ -106,8 +111,13 @@
     return { filter: null, seq: 0 };
   }
 
+  // What the page knows of the sync; `running` as last polled.
+  function newSyncState() {
+    return { timer: 0, seq: 0, running: false, starting: false };
+  }
   app.report = newReportState();
   app.brief = newBriefState();
+  app.sync = newSyncState();
 
   // ---------------------------------------------------------------- DOM
 
@@ -516,7 +526,7 @@
     setAlert($('board-error'), '');
     // The session form.
     resetForm();
-    // Report, brief and the place suggestions (places are record text).
+    // Report, brief, sync and the place suggestions (places are record text).
     forgetFigures();
     // Status messages may quote a record.
     clearTimeout(app.statusTimer);
@@ -569,6 +579,7 @@
     if (parts[0] === 'wipe' && parts.length === 1) return { name: 'wipe' };
     if (parts[0] === 'report' && parts.length === 1) return { name: 'report' };
     if (parts[0] === 'brief' && parts.length === 1) return { name: 'brief' };
+    if (parts[0] === 'sync' && parts.length === 1) return { name: 'sync' };
     return { name: 'notfound' };
   }
 
@@ -622,6 +633,9 @@
         break;
       case 'brief':
         showBrief(focus);
+        break;
+      case 'sync':
+        showSync(focus);
         break;
       case 'wipe':
         showWipe(focus);
@@ -1328,6 +1342,14 @@
       { year: 'numeric', month: 'long', timeZone: 'UTC' })).format(new Date(Date.UTC(+m[1], +m[2] - 1, 1)));
   }
 
+  // A moment (Unix ms) as date and time in this browser's own clock.
+  function fmtLocalDateTime(ms) {
+    const d = new Date(ms);
+    if (Number.isNaN(d.getTime())) return '';
+    return formatter('local-datetime', () => new Intl.DateTimeFormat(locale(),
+      { dateStyle: 'medium', timeStyle: 'short' })).format(d);
+  }
+
   // Elements and attributes a chart never needs: dropped even though the
   // server promises none, so that a chart can never run or fetch anything.
   const CHART_DROP = 'script, style, foreignObject, iframe, object, embed, a, image, use, animate, set, animateMotion, animateTransform';
@@ -1887,10 +1909,199 @@
         h('a', { class: 'card-more', href: `#/commitments/${encodeURIComponent(id)}`, text: t('brief.follow_up_link') })) : null));
   }
 
+  // ---------------------------------------------------------------- sync
+
+  function onSyncScreen() {
+    return app.unlocked && app.route !== null && app.route.name === 'sync';
+  }
+
+  function showSync(focus) {
+    showScreen('sync', focus);
+    setAlert($('sync-error'), '');
+    if (!app.sync.running) setStage('');
+    loadSync();
+  }
+
+  // GET /api/sync, then again every SYNC_POLL_MS while a sync runs (less
+  // often away from this screen). The answer comes from memory while a
+  // sync runs, so polling never waits for the vault.
+  async function loadSync() {
+    clearTimeout(app.sync.timer);
+    const seq = ++app.sync.seq;
+    const gen = app.gen;
+    let running = app.sync.running;
+    try {
+      const data = await api('GET', '/api/sync');
+      if (seq !== app.sync.seq || gen !== app.gen) return;
+      const wasRunning = app.sync.running;
+      running = data.running === true;
+      renderSync(data);
+      if (wasRunning && !running) syncEnded(objectOf(data.last));
+    } catch (e) {
+      if (seq !== app.sync.seq || gen !== app.gen || isHandled(e)) return;
+      if (onSyncScreen()) setAlert($('sync-error'), errorText(e));
+    }
+    // Also after a failed poll while a sync ran: it may still run.
+    if (running) {
+      app.sync.timer = window.setTimeout(loadSync, onSyncScreen() ? SYNC_POLL_MS : SYNC_POLL_AWAY_MS);
+    }
+  }
+
+  function renderSync(data) {
+    const enrolled = data.enrolled === true;
+    const running = data.running === true;
+    app.sync.running = running;
+    $('sync-not-enrolled').hidden = enrolled;
+    const server = textOf(data.server);
+    $('sync-server').textContent = server;
+    $('sync-server-facts').hidden = !server;
+    $('sync-now').hidden = !enrolled;
+    updateSyncButton();
+    renderProgress(running ? objectOf(data.progress) : null);
+    renderLastSync(data.last);
+  }
+
+  // The button stays focusable while a sync runs (aria-disabled, not
+  // disabled), so that the keyboard's place is not lost under it.
+  function updateSyncButton() {
+    const button = $('sync-now');
+    const busy = app.sync.running || app.sync.starting;
+    button.setAttribute('aria-disabled', busy ? 'true' : 'false');
+    button.dataset.i18n = busy ? 'sync.running_button' : 'sync.now';
+    button.textContent = t(button.dataset.i18n);
+  }
+
+  function setStage(text) {
+    const el = $('sync-stage');
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  function stageText(p) {
+    const pushed = numberOf(p.pushed);
+    const toPush = numberOf(p.to_push);
+    switch (p.stage) {
+      case 'connecting': return t('sync.stage_connecting');
+      case 'pushing': return toPush > 0 ? t('sync.stage_pushing', { n: pushed, total: toPush }) : t('sync.stage_pushing_start');
+      case 'pulling': return t('sync.stage_pulling', { n: numberOf(p.pulled) });
+      // `attempts` counts the exchanges started: the one awaited is the next.
+      case 'waiting': return t('sync.stage_waiting', { n: numberOf(p.attempts) + 1 });
+      default: return t('sync.stage_other');
+    }
+  }
+
+  // The bar measures what is sent: determinate once the number to send is
+  // known, indeterminate before (and when there is nothing to send).
+  function renderProgress(p) {
+    const box = $('sync-progress');
+    if (!p) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const bar = $('sync-bar');
+    const toPush = numberOf(p.to_push);
+    if (toPush > 0) {
+      bar.max = toPush;
+      bar.value = Math.min(numberOf(p.pushed), toPush);
+    } else {
+      bar.removeAttribute('value');
+    }
+    setStage(stageText(p));
+  }
+
+  // Why a sync failed, in the page's language; the English message only
+  // where no explanation fits (for whoever helps).
+  const SYNC_FAILURES = {
+    unavailable: 'sync.error_unavailable',
+    permission_denied: 'sync.error_permission_denied',
+    cancelled: 'sync.error_cancelled',
+  };
+
+  function syncFailure(last) {
+    const code = textOf(last.code);
+    const key = Object.prototype.hasOwnProperty.call(SYNC_FAILURES, code) ? SYNC_FAILURES[code] : '';
+    const out = [h('p', { class: 'sync-explain', 'data-testid': 'sync-last-explanation', 'data-code': code, text: t(key || 'sync.error_other') })];
+    if (!key && textOf(last.message)) {
+      out.push(h('details', { class: 'sync-details', 'data-testid': 'sync-last-details' },
+        h('summary', { text: t('sync.details') }),
+        h('p', { class: 'server-message', lang: 'en', dir: 'ltr', text: textOf(last.message) })));
+    }
+    return out;
+  }
+
+  function renderLastSync(value) {
+    const box = $('sync-last-body');
+    clear(box);
+    $('sync-last').hidden = false;
+    if (!value || typeof value !== 'object') {
+      box.append(emptyText('sync.never', 'sync-never'));
+      return;
+    }
+    const last = value;
+    const ok = last.ok === true;
+    const when = typeof last.finished_at === 'number' ? fmtLocalDateTime(last.finished_at) : '';
+    box.append(h('p', { class: 'sync-outcome' },
+      h('span', {
+        class: `badge ${ok ? 'outcome-ok' : 'outcome-failed'}`, 'data-testid': 'sync-last-outcome',
+        'data-ok': ok ? 'true' : 'false', text: t(ok ? 'sync.ok' : 'sync.failed'),
+      }),
+      when ? h('span', { class: 'sync-when', 'data-testid': 'sync-last-when', text: when }) : null));
+    if (!ok) box.append(...syncFailure(last));
+    const attempts = numberOf(last.attempts);
+    const counts = dl([
+      ['sync.pushed', fmtNum(numberOf(last.pushed)), { 'data-testid': 'sync-last-pushed' }],
+      ['sync.pulled', fmtNum(numberOf(last.pulled)), { 'data-testid': 'sync-last-pulled' }],
+      ['sync.rejected', fmtNum(numberOf(last.rejected)), { 'data-testid': 'sync-last-rejected' }],
+      ['sync.attempts', attempts > 1 ? fmtNum(attempts) : '', { 'data-testid': 'sync-last-attempts' }],
+    ]);
+    counts.classList.add('sync-counts');
+    box.append(counts);
+    const rejected = numberOf(last.rejected);
+    if (rejected > 0) box.append(h('p', { class: 'notice', 'data-testid': 'sync-last-rejected-note', text: tn('sync.rejected_note', rejected) }));
+  }
+
+  // Said in the live line under the button on this screen; elsewhere in
+  // the page's status line.
+  function syncEnded(last) {
+    const ok = last.ok === true;
+    const text = ok
+      ? t('sync.done_ok', { pushed: numberOf(last.pushed), pulled: numberOf(last.pulled) })
+      : t('sync.done_failed');
+    if (onSyncScreen()) setStage(text);
+    else announce(text);
+  }
+
+  async function onSyncNow() {
+    if (app.sync.running || app.sync.starting) return;
+    app.sync.starting = true;
+    updateSyncButton();
+    setAlert($('sync-error'), '');
+    const gen = app.gen;
+    try {
+      await api('POST', '/api/sync', {});
+      if (gen !== app.gen) return;
+      app.sync.running = true;
+      renderProgress({ stage: 'connecting' });
+    } catch (e) {
+      if (gen !== app.gen || isHandled(e)) return;
+      // sync_running: one runs already, polling shows it; not_enrolled:
+      // polling shows why there is no button.
+      if (!(e instanceof ApiError && e.code === 'sync_running')) setAlert($('sync-error'), errorText(e));
+    } finally {
+      if (gen === app.gen) {
+        app.sync.starting = false;
+        updateSyncButton();
+      }
+    }
+    if (gen === app.gen) loadSync();
+  }
+
   // On lock: nothing of the report, the brief or the places stays.
   function forgetFigures() {
+    clearTimeout(app.sync.timer);
     app.report = Object.assign(newReportState(), { seq: app.report.seq + 1 });
     app.brief = Object.assign(newBriefState(), { seq: app.brief.seq + 1 });
+    app.sync = Object.assign(newSyncState(), { seq: app.sync.seq + 1 });
     app.places = null;
     app.placesSeq += 1;
     $('report-form').reset();
@@ -1903,6 +2114,12 @@
     setAlert($('brief-error'), '');
     for (const el of document.querySelectorAll('#report-form [aria-invalid], #brief-form [aria-invalid]')) el.removeAttribute('aria-invalid');
     for (const id of ['place-countries', 'place-regions', 'place-communes']) clear($(id));
+    $('sync-server').textContent = '';
+    $('sync-progress').hidden = true;
+    $('sync-stage').textContent = '';
+    clear($('sync-last-body'));
+    $('sync-last').hidden = true;
+    setAlert($('sync-error'), '');
   }
 
   // ---------------------------------------------------------------- vocabulary selects
@@ -2727,6 +2944,7 @@
       });
     }
     $('report-to').addEventListener('input', () => $('report-to').removeAttribute('aria-invalid'));
+    $('sync-now').addEventListener('click', onSyncNow);
 
     window.addEventListener('hashchange', () => route(true));
     let resizeTimer = 0;
