@@ -11,6 +11,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "platform/socket_handle.h"
 #include "sync/protocol.h"
 #include "sync/tls_pin_internal.h"
 
@@ -69,15 +70,17 @@ struct HttpClient::Impl {
   std::unique_ptr<httplib::Client> client;
   PinState pin;
   std::atomic<bool> aborted{false};
+  // The client's socket, which Abort cuts. Not cpp-httplib's stop(): in
+  // 0.11 it waits for a connect or TLS handshake in progress (up to the
+  // connect timeout) before it touches the socket.
+  platform::SocketHandle socket;
 };
 
 HttpClient::~HttpClient() = default;
 
 void HttpClient::Abort() {
   impl_->aborted = true;
-  // cpp-httplib's stop() is its one call safe from another thread: it
-  // shuts the socket of the request in flight, whose read then fails.
-  impl_->client->stop();
+  impl_->socket.Cut();
 }
 
 StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
@@ -104,6 +107,11 @@ StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     }
   }
   out->impl_->client->set_keep_alive(true);
+  // Called with each new socket before it connects (replacing
+  // cpp-httplib's default options, which only matter to servers).
+  Impl* impl = out->impl_.get();
+  out->impl_->client->set_socket_options(
+      [impl](int socket) { impl->socket.Track(socket); });
   out->tls_ = tls;
   if (tls) {
     SSL_CTX* ctx = out->impl_->client->ssl_context();

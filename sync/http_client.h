@@ -63,8 +63,9 @@ class HttpClient {
   int64_t bytes_received() const { return bytes_received_; }
   int64_t requests() const { return requests_; }
 
-  // Stops the request in flight (its socket is shut) and every later one,
-  // with kCancelled. The one method callable from another thread.
+  // Stops the request in flight and every later one, with kCancelled: the
+  // connection is cut (a connect or TLS handshake in progress fails, a
+  // blocked read returns). The one method callable from another thread.
   void Abort();
 
   // Asked as the request's data moves: true stops it with kCancelled (the

@@ -51,6 +51,9 @@ ApiReply Api::SyncState() {
   json out;
   Status status = vault_.Use([&](Vault& vault, RecordStore&) -> Status {
     StatusOr<OrgIdentity> org = LoadOrgIdentity(vault.db());
+    if (!org.ok() && org.status().code() != StatusCode::kNotFound) {
+      return org.status();
+    }
     PALABRE_ASSIGN_OR_RETURN(std::optional<sync::LastSync> last,
                              sync::LoadLastSync(vault.db()));
     // A sync stopped before it could write its outcome in the vault is
@@ -66,6 +69,11 @@ ApiReply Api::SyncState() {
            {"last", LastJson(last)}};
     return Status::Ok();
   });
+  if (IsBusyError(status)) {
+    // A sync started between the snapshot and here.
+    snap = sync_->Snapshot();
+    if (snap.running) return SyncState();
+  }
   if (!status.ok()) return FromStatus(status);
   return {200, out};
 }

@@ -41,6 +41,9 @@ Status SyncRunner::Start(int64_t max_wait_ms) {
   std::string server;
   PALABRE_RETURN_IF_ERROR(vault_.Use([&](Vault& vault, RecordStore&) {
     StatusOr<OrgIdentity> org = LoadOrgIdentity(vault.db());
+    if (!org.ok() && org.status().code() != StatusCode::kNotFound) {
+      return org.status();
+    }
     if (!org.ok()) {
       return FailedPreconditionError(
           "this vault belongs to no organisation yet: enrol it first "
@@ -92,15 +95,22 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
       std::lock_guard<std::mutex> lock(http_mu_);
       http_ = nullptr;
     }
-    PALABRE_RETURN_IF_ERROR(sync::StoreLastSync(
-        vault.db(), sync::MakeLastSync(ran, result, now_ms_())));
+    // Kept for the next look; failing to keep it must not hide how the
+    // sync went (the page still gets it from the snapshot).
+    sync::StoreLastSync(vault.db(),
+                        sync::MakeLastSync(ran, result, now_ms_()))
+        .IgnoreError();
     return ran;
-  });
+  }, /*background=*/true);
   if (IsLockedError(status)) {
     // Locked (or wiped) between Start and here: the sync never began.
     status = Status(StatusCode::kCancelled,
                     "the records were locked before the sync began; nothing "
                     "was sent");
+  } else if (IsBusyError(status)) {
+    status = UnavailableError(
+        "the records were busy when the sync began; nothing was sent: try "
+        "again");
   }
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_.last = sync::MakeLastSync(status, result, now_ms_());

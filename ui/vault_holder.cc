@@ -79,9 +79,11 @@ Status VaultHolder::Lock() {
   return LockHeld();
 }
 
-Status VaultHolder::Use(const std::function<Status(Vault&, RecordStore&)>& fn) {
+Status VaultHolder::Use(const std::function<Status(Vault&, RecordStore&)>& fn,
+                        bool background) {
   std::unique_lock<std::timed_mutex> lock(mu_, std::defer_lock);
   if (!lock.try_lock_for(std::chrono::milliseconds(busy_wait_ms_))) {
+    if (!background) last_use_ms_ = now_ms_();  // the user is there
     return UnavailableError(std::string(kBusyPrefix) +
                             "a sync is using the vault: try again when it "
                             "ends");
@@ -90,6 +92,7 @@ Status VaultHolder::Use(const std::function<Status(Vault&, RecordStore&)>& fn) {
     return FailedPreconditionError(std::string(kLockedPrefix) +
                                    "the vault is locked: unlock it first");
   }
+  if (background) return fn(*vault_, *store_);
   last_use_ms_ = now_ms_();
   Status status = fn(*vault_, *store_);
   last_use_ms_ = now_ms_();
@@ -97,8 +100,10 @@ Status VaultHolder::Use(const std::function<Status(Vault&, RecordStore&)>& fn) {
 }
 
 bool VaultHolder::LockIfIdle() {
-  std::unique_lock<std::timed_mutex> lock(mu_, std::try_to_lock);
-  if (!lock.owns_lock()) return false;
+  if (!open_ || now_ms_() - last_use_ms_ < idle_ms_) return false;
+  // Idle: a background use (a sync) is stopped, then the vault locked,
+  // unless the user came back meanwhile.
+  std::unique_lock<std::timed_mutex> lock = TakeToStop();
   if (vault_ == nullptr || now_ms_() - last_use_ms_ < idle_ms_) return false;
   LockHeld().IgnoreError();
   return true;

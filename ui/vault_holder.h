@@ -11,8 +11,10 @@
 // A sync holds the vault for as long as it talks to the server (minutes on
 // a 2G link). Meanwhile other uses wait a little, then give up with a
 // "busy" error rather than hold a request for minutes; Lock and Wipe raise
-// stop_requested(), which the sync checks before each request, and wait for
-// it to let go.
+// stop_requested(), which the sync checks before each request, call the
+// stop hook (which cuts its connection), and wait for it to let go. A sync
+// is a background use: it does not count as activity, so the idle lock
+// still comes 5 minutes after the user's last action, sync or not.
 #ifndef PALABRE_UI_VAULT_HOLDER_H_
 #define PALABRE_UI_VAULT_HOLDER_H_
 
@@ -51,10 +53,13 @@ class VaultHolder {
   int64_t idle_ms() const { return idle_ms_; }
 
   // Runs `fn` with the unlocked vault and its records, alone, and counts as
-  // activity. kFailedPrecondition starting "locked: " if the vault is
-  // locked; kUnavailable starting "busy: " if another use (a sync) held it
-  // for longer than busy_wait_ms; otherwise `fn`'s status.
-  Status Use(const std::function<Status(Vault&, RecordStore&)>& fn);
+  // the user's activity, unless `background` (a sync the user started and
+  // left running: it must not keep the vault open). kFailedPrecondition
+  // starting "locked: " if the vault is locked; kUnavailable starting
+  // "busy: " if another use (a sync) held it for longer than busy_wait_ms;
+  // otherwise `fn`'s status.
+  Status Use(const std::function<Status(Vault&, RecordStore&)>& fn,
+             bool background = false);
 
   // True while Lock or Wipe waits for the vault: a long use (a sync) should
   // stop at its next step.
@@ -63,8 +68,8 @@ class VaultHolder {
   // that a long use blocked in a network read can be woken; empty: none.
   void set_stop_hook(std::function<void()> hook);
 
-  // Locks if nothing used the vault for the idle limit; true if it did.
-  // A vault in use is not idle: never waits for it.
+  // Locks if the user has not used the vault for the idle limit; true if
+  // it did. A background use in progress is stopped first (as by Lock).
   bool LockIfIdle();
 
   // Locks, then destroys the vault (core's Vault::Wipe: the keys file is
@@ -89,7 +94,9 @@ class VaultHolder {
   std::function<void()> stop_hook_;
   std::unique_ptr<Vault> vault_;
   std::unique_ptr<RecordStore> store_;
-  int64_t last_use_ms_ = 0;
+  // The user's last activity: every use but a background one, and a use
+  // that gave up because the vault was busy.
+  std::atomic<int64_t> last_use_ms_{0};
 };
 
 // True if `status` is VaultHolder::Use's "the vault is locked".

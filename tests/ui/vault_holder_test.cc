@@ -250,9 +250,48 @@ TEST_CASE(
   CHECK(n == 1);
 }
 
+// A background use, as a sync: it goes on until the holder asks it to
+// stop (or, should it never ask, for 60 s, which fails the test).
+class LongUse {
+ public:
+  explicit LongUse(VaultHolder& holder) : holder_(holder) {
+    std::promise<void> inside;
+    std::future<void> started = inside.get_future();
+    thread_ = std::thread([this, &inside] {
+      status_ = holder_.Use(
+          [&](Vault&, RecordStore&) -> Status {
+            inside.set_value();
+            const auto give_up =
+                std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            while (!holder_.stop_requested() &&
+                   std::chrono::steady_clock::now() < give_up) {
+              std::this_thread::yield();
+            }
+            saw_stop_ = holder_.stop_requested();
+            return Status::Ok();
+          },
+          /*background=*/true);
+    });
+    started.wait();
+  }
+  ~LongUse() { Join(); }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  // After Join: whether it ended because the holder asked.
+  bool saw_stop() const { return saw_stop_; }
+  const Status& status() const { return status_; }
+
+ private:
+  VaultHolder& holder_;
+  std::thread thread_;
+  Status status_;
+  bool saw_stop_ = false;
+};
+
 TEST_CASE(
-    "a long use makes others busy, not stuck, and Lock stops it before "
-    "locking",
+    "a background use makes others busy, not stuck, and Lock or the idle "
+    "lock stop it",
     "[ui][vault]") {
   VaultCopy dir;
   std::atomic<int64_t> now{0};
@@ -260,45 +299,58 @@ TEST_CASE(
       dir.path(), kIdleMs, [&] { return now.load(); }, /*busy_wait_ms=*/50);
   REQUIRE(holder.Unlock(kPassphrase).ok());
 
-  // The long use, as a sync would: it goes on until asked to stop (or,
-  // should the holder never ask, for 60 s, which fails the test).
-  std::promise<void> inside;
-  std::atomic<bool> saw_stop{false};
-  std::thread sync([&] {
-    Status status = holder.Use([&](Vault&, RecordStore&) -> Status {
-      inside.set_value();
-      const auto give_up =
-          std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      while (!holder.stop_requested() &&
-             std::chrono::steady_clock::now() < give_up) {
-        std::this_thread::yield();
-      }
-      saw_stop = holder.stop_requested();
-      return Status::Ok();
-    });
-    CHECK(status.ok());
-  });
-  inside.get_future().wait();
+  {
+    LongUse sync(holder);
+    int64_t n = 0;
+    const Status busy = CountSessions(holder, &n);
+    CHECK(IsBusyError(busy));
+    CHECK_FALSE(IsLockedError(busy));
+    CHECK_FALSE(holder.locked());  // answered without waiting
+    CHECK_FALSE(holder.stop_requested());
+    // A second tab unlocking: the passphrase is checked all the same.
+    CHECK(holder.Unlock(kOtherPassphrase).code() ==
+          StatusCode::kUnauthenticated);
+    CHECK(holder.Unlock(kPassphrase).ok());
 
-  int64_t n = 0;
-  const Status busy = CountSessions(holder, &n);
-  CHECK(IsBusyError(busy));
-  CHECK_FALSE(IsLockedError(busy));
-  CHECK_FALSE(holder.locked());  // answered without waiting
-  now += 10 * kIdleMs;
-  CHECK_FALSE(holder.LockIfIdle());  // in use is not idle
-  CHECK_FALSE(holder.stop_requested());
-  // A second tab unlocking: the passphrase is checked all the same.
-  CHECK(holder.Unlock(kOtherPassphrase).code() ==
-        StatusCode::kUnauthenticated);
-  CHECK(holder.Unlock(kPassphrase).ok());
+    // The user's attempt counted as activity; the sync does not.
+    now += kIdleMs - 1;
+    CHECK_FALSE(holder.LockIfIdle());
+    now += 1;
+    REQUIRE(holder.LockIfIdle());
+    sync.Join();
+    CHECK(sync.saw_stop());
+    CHECK(sync.status().ok());
+    CHECK(holder.locked());
+    CHECK_FALSE(holder.stop_requested());
+    CHECK(IsLockedError(CountSessions(holder, &n)));
+  }
 
-  REQUIRE(holder.Lock().ok());
-  sync.join();
-  CHECK(saw_stop);
-  CHECK(holder.locked());
-  CHECK_FALSE(holder.stop_requested());
-  CHECK(IsLockedError(CountSessions(holder, &n)));
+  // Lock stops one too, and calls the stop hook (which cuts a sync's
+  // connection) while it waits.
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  std::atomic<int> hooked{0};
+  holder.set_stop_hook([&] { ++hooked; });
+  {
+    LongUse sync(holder);
+    REQUIRE(holder.Lock().ok());
+    sync.Join();
+    CHECK(sync.saw_stop());
+    CHECK(holder.locked());
+  }
+  CHECK(hooked == 1);
+  holder.set_stop_hook(nullptr);
+
+  // And Wipe.
+  REQUIRE(holder.Unlock(kPassphrase).ok());
+  {
+    LongUse sync(holder);
+    auto removed = holder.Wipe();
+    REQUIRE(removed.ok());
+    CHECK(*removed > 0);
+    sync.Join();
+    CHECK(sync.saw_stop());
+  }
+  CHECK(holder.Unlock(kPassphrase).code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("destroying the holder locks the vault", "[ui][vault]") {
