@@ -133,7 +133,9 @@ std::string XmlEscape(std::string_view text) {
 
 std::string BarChartSvg(const Chart& chart) {
   if (chart.items.empty()) return NoData(chart);
-  constexpr int kLabelWidth = 160;  // label column, right-aligned
+  // Label column, right-aligned: 20 characters and an ellipsis at 12
+  // units fit even in a wide font (DejaVu Sans: "Groupements de femme…").
+  constexpr int kLabelWidth = 172;
   constexpr int kValueWidth = 40;   // room for the value after a bar
   constexpr int kRow = 26;
   constexpr int kBar = 16;
@@ -157,7 +159,8 @@ std::string BarChartSvg(const Chart& chart) {
     const int text_y = top + kRow / 2 + 5;
     svg += "<g>" + ItemTitle(chart, item);
     svg += "<text x=\"" + Num(kLabelWidth - 6) + "\" y=\"" + Num(text_y) +
-           "\" text-anchor=\"end\" fill=\"" + kTextColor + "\">" +
+           "\" text-anchor=\"end\" font-size=\"12\" fill=\"" + kTextColor +
+           "\">" +
            XmlEscape(Shorten(item.label)) + "</text>";
     svg += "<rect x=\"" + Num(kLabelWidth) + "\" y=\"" +
            Num(top + (kRow - kBar) / 2) + "\" width=\"" + Coord(width) +
