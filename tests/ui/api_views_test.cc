@@ -11,6 +11,7 @@
 // it works while the vault is locked.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,10 +52,12 @@ void CheckInertSvg(const std::string& svg) {
   CHECK(Contains(svg, "<title id="));
   CHECK(Contains(svg, "<desc id="));
   for (const char* banned :
-       {"<script", "style=", "<style", "href", "http:", "https:", "on"
-                                                              "load"}) {
+       {"<script", "style=", "<style", "href", "http:", "https:", "<a ",
+        "<foreignObject", "<image", "<use"}) {
     CHECK_FALSE(Contains(svg, banned));
   }
+  // No event handler attribute (onload=, onclick=, ...).
+  CHECK_FALSE(std::regex_search(svg, std::regex(R"(\son[a-z]+\s*=)")));
 }
 
 class ViewsFixture : public ApiFixture {
