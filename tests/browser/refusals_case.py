@@ -207,8 +207,8 @@ class Refusals:
         sent = f"{int(page_lock[0]['at'] - unlocked_at)} ms after" if page_lock else 'not at all'
         info(f'server locked {server_after} ms, page {page_after} ms after the board loaded; '
              f'the page sent POST /api/lock {sent}')
-        check_eq(tid('unlock-reason').text_content(), fill(T['unlock.reason_idle.one'], {'n': 1}, b.number(self.L)),
-                 'idle: the reason from the table')
+        check_eq(tid('unlock-reason').text_content(), fill(T['unlock.reason_idle_seconds.other'], {'n': 4}, b.number(self.L)),
+                 'idle: the reason from the table (4 seconds, not rounded to a minute)')
         check_eq(page.locator('[data-testid=commitment-card]').count(), 0, 'idle: the page dropped the board')
         self.check_refused(self.req('GET', '/api/sessions', {'Cookie': cookie}), 423, 'locked',
                            'GET /api/sessions after the idle lock')

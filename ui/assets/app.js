@@ -769,10 +769,20 @@
     }
   }
 
+  // The idle limit in words: "5 minutes", or seconds when it is under a
+  // minute or not whole minutes (`base` is unlock.reason_idle or
+  // unlock.idle_note).
+  function idleText(base) {
+    const s = app.idleSeconds;
+    if (s >= 60 && s % 60 === 0) return tn(base, s / 60);
+    if (s < 120) return tn(`${base}_seconds`, s);
+    return tn(base, Math.round(s / 60));
+  }
+
   function updateUnlockTexts() {
     const reason = $('unlock-reason');
     if (app.lockReason === 'idle') {
-      reason.textContent = tn('unlock.reason_idle', Math.max(1, Math.round(app.idleSeconds / 60)));
+      reason.textContent = idleText('unlock.reason_idle');
       reason.hidden = false;
     } else if (app.lockReason === 'locked') {
       reason.textContent = t('unlock.reason_locked');
@@ -785,7 +795,7 @@
       reason.hidden = true;
     }
     $('unlock-idle').textContent = app.idleSeconds > 0
-      ? tn('unlock.idle_note', Math.max(1, Math.round(app.idleSeconds / 60))) : '';
+      ? idleText('unlock.idle_note') : '';
   }
 
   async function onUnlockSubmit(ev) {
