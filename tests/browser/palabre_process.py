@@ -1,11 +1,13 @@
 """The palabre processes of the browser tests (tests/browser/ui_browser_test.py):
 the CLI run with the passphrase on descriptor 3 (never argv or the
-environment), `palabre ui` on a free loopback port, and plain HTTP requests
-with exactly the headers given (as from another program holding the
-browser's cookie).
+environment), the vault made (the examples; for the views case also an
+organisation's, with `palabre org`), `palabre ui` on a free loopback port,
+the partner server `palabre serve` on a loopback port picked beforehand
+(both stopped with SIGTERM), and plain HTTP requests with exactly the
+headers given (as from another program holding the browser's cookie).
 
-Errors raise RuntimeError (a palabre that fails, prints no link, or does not
-answer); the caller reports the run as broken.
+Errors raise RuntimeError (a palabre that fails, prints no address, or does
+not answer); the caller reports the run as broken.
 """
 
 import http.client
@@ -13,6 +15,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -57,13 +60,14 @@ def exit_status(returncode):
     return {'code': returncode, 'signal': None}
 
 
-class UiServer:
-    """`palabre ui` on a free loopback port; its output kept as it comes."""
+class Background:
+    """A palabre that runs until stopped (SIGTERM), its output kept as it
+    comes; start() waits for the line `ready` (a compiled regex) it prints."""
 
-    LINK = re.compile(r'^palabre ui: open (http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]+))$', re.M)
+    what = 'palabre'
 
-    def __init__(self, opts, env, vault, idle_seconds):
-        self.opts, self.env, self.vault, self.idle = opts, env, vault, idle_seconds
+    def __init__(self, env):
+        self.env = env
         self.out = {'stdout': '', 'stderr': ''}
         self.exit = None
         self.child = None
@@ -81,9 +85,8 @@ class UiServer:
         for chunk in iter(lambda: stream.read1(4096), b''):
             self.out[name] += chunk.decode('utf-8', 'replace')
 
-    def start(self, deadline=30):
-        args = [self.opts.palabre, '--vault', self.vault, 'ui', '--no-browser',
-                '--port', '0', '--idle-lock', str(self.idle)]
+    def _start(self, args, ready, deadline):
+        """Starts `args`; returns the match of `ready` in its stdout."""
         self.child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, env=self.env)
         for stream, name in ((self.child.stdout, 'stdout'), (self.child.stderr, 'stderr')):
@@ -92,17 +95,15 @@ class UiServer:
             self.readers.append(t)
         end = time.monotonic() + deadline
         while True:
-            m = self.LINK.search(self.stdout)
+            m = ready.search(self.stdout)
             if m:
-                self.url, self.port, self.token = m.group(1), int(m.group(2)), m.group(3)
-                self.origin = f'http://127.0.0.1:{self.port}'
-                return self
+                return m
             if self.child.poll() is not None:
                 self._ended()
-                raise RuntimeError(f'palabre ui ended at once ({js_json(self.exit)}): '
+                raise RuntimeError(f'{self.what} ended at once ({js_json(self.exit)}): '
                                    f'{self.stdout} {self.stderr}')
             if time.monotonic() > end:
-                raise RuntimeError(f'palabre ui printed no link in {deadline} s: '
+                raise RuntimeError(f'{self.what} printed no address in {deadline} s: '
                                    f'{self.stdout} {self.stderr}')
             time.sleep(0.02)
 
@@ -124,6 +125,50 @@ class UiServer:
             return {'code': None, 'signal': 'SIGKILL (no exit after SIGTERM)'}
         self._ended()
         return self.exit
+
+
+class UiServer(Background):
+    """`palabre ui` on a free loopback port."""
+
+    what = 'palabre ui'
+    LINK = re.compile(r'^palabre ui: open (http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]+))$', re.M)
+
+    def __init__(self, opts, env, vault, idle_seconds):
+        super().__init__(env)
+        self.opts, self.vault, self.idle = opts, vault, idle_seconds
+
+    def start(self, deadline=30):
+        m = self._start([self.opts.palabre, '--vault', self.vault, 'ui', '--no-browser',
+                         '--port', '0', '--idle-lock', str(self.idle)], self.LINK, deadline)
+        self.url, self.port, self.token = m.group(1), int(m.group(2)), m.group(3)
+        self.origin = f'http://127.0.0.1:{self.port}'
+        return self
+
+
+class PartnerServer(Background):
+    """`palabre serve` (the organisation's partner server) on a loopback
+    port chosen beforehand (the organisation names its URL)."""
+
+    what = 'palabre serve'
+    LISTENING = re.compile(r'^palabre serve: listening on (http://127\.0\.0\.1:(\d+))$', re.M)
+
+    def __init__(self, opts, env, org_file, data_dir, port):
+        super().__init__(env)
+        self.opts, self.org_file, self.data_dir, self.port = opts, org_file, data_dir, port
+
+    def start(self, deadline=30):
+        m = self._start([self.opts.palabre, 'serve', '--org', self.org_file, '--data', self.data_dir,
+                         '--listen', f'127.0.0.1:{self.port}'], self.LISTENING, deadline)
+        self.url = m.group(1)
+        return self
+
+
+def free_port():
+    """A loopback port free now (bound, read, closed): the organisation's
+    server URL must be known before the server starts."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 class Answer:
@@ -204,3 +249,24 @@ def make_vault(opts, env, directory, passphrase, files):
         outputs.append(r['stdout'] + r['stderr'])
     info(f'vault made: init + {len(files)} sessions added in {int((time.monotonic() - t0) * 1000)} ms')
     return '\n'.join(outputs)
+
+
+def make_org(opts, env, vault, passphrase, server_url, org_file):
+    """Makes the vault an organisation's (a coordinator's) with its partner
+    server at server_url, and writes its public identity to org_file."""
+    outputs = []
+    for args in (['org', 'init', '--name', 'Réseau test', '--server', server_url],
+                 ['org', 'export-public', '--output', org_file]):
+        r = run_palabre(opts, env, ['--vault', vault, '--passphrase-fd', '3'] + args, passphrase)
+        if r['code'] != 0:
+            raise RuntimeError(f"palabre {' '.join(args)} failed ({r['code']}): {r['stderr']}")
+        outputs.append(r['stdout'] + r['stderr'])
+    return '\n'.join(outputs)
+
+
+def verify_counts(opts, env, vault, passphrase):
+    """`palabre --json verify`: {"entries", "sessions", ...}."""
+    r = run_palabre(opts, env, ['--vault', vault, '--passphrase-fd', '3', '--json', 'verify'], passphrase)
+    if r['code'] != 0:
+        raise RuntimeError(f"palabre verify failed ({r['code']}): {r['stderr']}")
+    return json.loads(r['stdout'])

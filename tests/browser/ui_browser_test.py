@@ -5,7 +5,7 @@ Debian's chromedriver and python3-selenium (chromium_page.py; nothing is
 ever downloaded).
 
   python3 tests/browser/ui_browser_test.py --palabre PATH --examples DIR \\
-          --out DIR --case flow|refusals --lang en|fr [--i18n DIR]
+          --out DIR --case flow|refusals|views --lang en|fr [--i18n DIR]
 
 flow:     a facilitator unlocks (a wrong passphrase first), lists and
           filters the sessions, records a new one (steppers, agenda,
@@ -19,8 +19,17 @@ refusals: a wrong passphrase; from python with the browser's cookie: no or
           the security headers of every answer; a lock behind the page's
           back (423); the idle lock seen by the page and by the server; a
           page whose cookie is gone (401).
+views:    a coordinator (the vault made an organisation's, its partner
+          server `palabre serve` on loopback) reads the report (the
+          server's inline SVG charts, the tables, a country filter, a bad
+          country refused), the handover brief of the country with the most
+          sessions (months chart, concerns, open commitments by institution,
+          overdue as their due dates say, follow-through) and of a country
+          with none, then syncs: never synced, Sync now succeeds with every
+          entry sent; the partner server stopped, a sync fails as
+          unavailable. Every text checked against the string table.
 
-Both: every request the browser makes must go to http://127.0.0.1:PORT
+All: every request the browser makes must go to http://127.0.0.1:PORT
 (recorded from chromedriver's performance log), no CSP violation, no page
 error, no console error but the HTTP errors of the deliberate refusals (each
 matched with its response). The passphrase goes to palabre on descriptor 3
@@ -28,14 +37,16 @@ only, never in argv or the environment. The string tables are read from
 --i18n (default: ui/assets/i18n of this tree). Chromium and chromedriver:
 $PALABRE_CHROMIUM (default /usr/bin/chromium), $PALABRE_CHROMEDRIVER
 (default /usr/bin/chromedriver). Screenshots: OUT/<lang>/NN-name.png (flow),
-OUT/refusals-<lang>/ (refusals).
+OUT/refusals-<lang>/ (refusals), OUT/views-<lang>/ (views).
 Exit 0: every check passed; 1: a check failed; 2: the run broke.
 
 The parts, beside this file: check_report.py (the checks and their report),
-palabre_process.py (palabre, palabre ui, plain HTTP requests),
+palabre_process.py (palabre, palabre ui, palabre serve, plain HTTP
+requests),
 chromium_page.py (chromium through selenium, what the browser did),
 ui_page.py (the app's page, the checks both cases share and end with),
-flow_case.py and refusals_case.py (the two cases, a method per phase).
+flow_case.py, refusals_case.py and views_case.py (the three cases, a
+method per phase).
 """
 
 import argparse
@@ -53,9 +64,11 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import check_report as report  # noqa: E402
 from check_report import check, info, js_json, phase  # noqa: E402
 from flow_case import Flow  # noqa: E402
-from palabre_process import UiServer, example_sessions, make_vault  # noqa: E402
+from palabre_process import PartnerServer, UiServer, example_sessions, free_port, make_org, \
+    make_vault, verify_counts  # noqa: E402
 from refusals_case import Refusals  # noqa: E402
 from ui_page import Browser  # noqa: E402
+from views_case import Views  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 I18N_DIR = os.path.normpath(os.path.join(HERE, '../../ui/assets/i18n'))
@@ -68,7 +81,7 @@ def parse_args(argv):
     p.add_argument('--palabre', required=True)
     p.add_argument('--examples', required=True)
     p.add_argument('--out', required=True)
-    p.add_argument('--case', choices=['flow', 'refusals'], default='flow')
+    p.add_argument('--case', choices=['flow', 'refusals', 'views'], default='flow')
     p.add_argument('--lang', choices=['en', 'fr'], default='en')
     p.add_argument('--i18n', default=I18N_DIR, help='the string tables (<lang>.json)')
     opts = p.parse_args(argv)  # exits with status 2 on a bad argument
@@ -96,10 +109,14 @@ def run_case(opts, env, vault, passphrase, shot_dir, state):
     if not examples[0]:
         raise RuntimeError(f'no *.json in {opts.examples}')
     cli_out = make_vault(opts, env, vault, passphrase, examples[0])
+    partner = None
+    if opts.case == 'views':
+        partner = start_partner(opts, env, vault, passphrase, state)
+        cli_out += partner.cli_out
     check(passphrase not in cli_out, 'palabre never prints the passphrase')
 
     phase('server')
-    server = state['server'] = UiServer(opts, env, vault, 300 if opts.case == 'flow' else 4)
+    server = state['server'] = UiServer(opts, env, vault, 4 if opts.case == 'refusals' else 300)
     server.start()
     check(re.fullmatch(r'[0-9a-f]{64}', server.token), 'palabre ui prints its link with a 32-byte token',
           re.sub(r'token=.*', 'token=…', server.url))
@@ -107,8 +124,10 @@ def run_case(opts, env, vault, passphrase, shot_dir, state):
 
     b = state['browser'] = Browser(server, opts.lang, shot_dir)
     b.open()
-    case = Flow if opts.case == 'flow' else Refusals
-    case(opts, server, b, passphrase, examples).run()
+    if opts.case == 'views':
+        Views(opts, server, b, passphrase, examples, partner).run()
+    else:
+        (Flow if opts.case == 'flow' else Refusals)(opts, server, b, passphrase, examples).run()
 
     phase('end')
     b.final_checks()
@@ -120,9 +139,27 @@ def run_case(opts, env, vault, passphrase, shot_dir, state):
     check(passphrase not in server.stdout + server.stderr, 'palabre ui never prints the passphrase')
 
 
+def start_partner(opts, env, vault, passphrase, state):
+    """The vault made an organisation's, its partner server started on a
+    loopback port picked beforehand; the vault's entry count kept on it."""
+    port = free_port()
+    org_file = os.path.join(env['HOME'], 'org.json')
+    cli_out = make_org(opts, env, vault, passphrase, f'http://127.0.0.1:{port}', org_file)
+    counts = verify_counts(opts, env, vault, passphrase)
+    info(f"organisation made; palabre verify: {counts.get('entries')} entries, "
+         f"{counts.get('sessions')} sessions")
+    partner = state['partner'] = PartnerServer(opts, env, org_file, os.path.join(env['HOME'], 'serve-data'),
+                                               port)
+    partner.start()
+    check(partner.url == f'http://127.0.0.1:{port}', 'palabre serve says it listens on the port the '
+          'organisation names', partner.url)
+    partner.cli_out, partner.entries = cli_out, counts.get('entries')
+    return partner
+
+
 def main(argv):
     opts = parse_args(argv)
-    shot_dir = os.path.join(opts.out, opts.lang if opts.case == 'flow' else f'refusals-{opts.lang}')
+    shot_dir = os.path.join(opts.out, opts.lang if opts.case == 'flow' else f'{opts.case}-{opts.lang}')
     os.makedirs(shot_dir, exist_ok=True)
     for f in os.listdir(shot_dir):
         if f.endswith('.png'):
@@ -132,7 +169,7 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix='palabre-ui-browser-')
     env = clean_env(tmp)
     passphrase = f'correct horse {secrets.token_hex(9)}'
-    state = {'server': None, 'browser': None}
+    state = {'server': None, 'browser': None, 'partner': None}
     broke = None
     try:
         run_case(opts, env, os.path.join(tmp, 'vault'), passphrase, shot_dir, state)
@@ -144,6 +181,8 @@ def main(argv):
             state['browser'].close()
         if state['server'] and not state['server'].exit:
             state['server'].stop()
+        if state['partner'] and not state['partner'].exit:
+            state['partner'].stop()
         shutil.rmtree(tmp, ignore_errors=True)
     failed = [r for r in report.results if not r['ok']]
     print('\ntimings:')
@@ -154,6 +193,8 @@ def main(argv):
         print(f'\nBROKEN after {len(report.results)} checks ({len(failed)} failed): {broke}')
         if state['server']:
             print(f"palabre ui output:\n{state['server'].stdout}{state['server'].stderr}")
+        if state['partner']:
+            print(f"palabre serve output:\n{state['partner'].stdout}{state['partner'].stderr}")
         return 2
     print(f'\n{len(report.results) - len(failed)}/{len(report.results)} checks passed (case {opts.case}, {opts.lang}); '
           f'screenshots in {shot_dir}')

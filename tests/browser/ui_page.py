@@ -284,7 +284,8 @@ def audit(b, name):
         if (!vis(el)) continue;
         if (el.closest('dd, p.hint') && el.tagName === 'A') continue;
         const x = el.getBoundingClientRect();
-        if (x.height < 43.5 || (x.width < 43.5 && el.tagName !== 'INPUT')) out.small.push(`${el.tagName}#${el.id} ${Math.round(x.width)}x${Math.round(x.height)}`);
+        const what = el.id ? `#${el.id}` : `"${el.textContent.trim().slice(0, 24)}" in ${el.parentElement.tagName}.${el.parentElement.className.replace(/ /g, '.')}`;
+        if (x.height < 43.5 || (x.width < 43.5 && el.tagName !== 'INPUT')) out.small.push(`${el.tagName}${what} ${Math.round(x.width)}x${Math.round(x.height)}`);
       }
       return out;
     }""")
