@@ -71,6 +71,17 @@ void AddConcernChart(const Strings& t,
   charts.push_back(ChartJson(chart.id, BarChartSvg(chart)));
 }
 
+// A "YYYY-MM" month as the language writes it short ("Oct 2025", "oct.
+// 2025"); anything else as it is.
+std::string MonthLabel(const ui::Strings& t, const std::string& month) {
+  if (month.size() != 7 || month[4] != '-') return month;
+  const std::string key = "chart.month." + month.substr(5);
+  const std::string name = t.Get(key);
+  if (name == key) return month;
+  return t.Get("chart.month_label",
+               {{"month", name}, {"year", month.substr(0, 4)}});
+}
+
 // The place parameters, as `palabre brief` and `report` take them.
 Status PlaceParams(const ApiRequest& r, std::string* country,
                    std::string* region, std::string* commune) {
@@ -94,9 +105,9 @@ ApiReply Api::ShowReport(const ApiRequest& r) {
   ReportFilter f;
   f.from = Param(r, "from");
   f.to = Param(r, "to");
-  for (Status check : {CheckDateParam("from", f.from),
-                       CheckDateParam("to", f.to),
-                       PlaceParams(r, &f.country, &f.region, &f.commune)}) {
+  for (Status check :
+       {CheckDateParam("from", f.from), CheckDateParam("to", f.to),
+        PlaceParams(r, &f.country, &f.region, &f.commune)}) {
     if (!check.ok()) return FromStatus(check);
   }
   f.today = today_();
@@ -135,12 +146,13 @@ ApiReply Api::ShowBrief(const ApiRequest& r) {
     PALABRE_ASSIGN_OR_RETURN(Brief brief, ComputeBrief(vault.db(), f));
     json charts = json::array();
     if (!brief.months.empty()) {
-      Chart chart = NewChart(t, "months", t.Get("chart.months"),
-                             t.Get("chart.months_desc",
-                                   {{"from", brief.months.front().month},
-                                    {"to", brief.months.back().month}}));
+      Chart chart =
+          NewChart(t, "months", t.Get("chart.months"),
+                   t.Get("chart.months_desc",
+                         {{"from", MonthLabel(t, brief.months.front().month)},
+                          {"to", MonthLabel(t, brief.months.back().month)}}));
       for (const MonthRow& m : brief.months) {
-        chart.items.push_back({m.month, m.participants});
+        chart.items.push_back({MonthLabel(t, m.month), m.participants});
       }
       charts.push_back(ChartJson(chart.id, ColumnChartSvg(chart)));
     }

@@ -291,6 +291,14 @@ class Views:
         c = page.evaluate(CHART_JS, '#screen-brief [data-testid=chart-months]')
         check(c and c['tag'] == 'FIGURE' and c['ns'] == SVG_NS and c['title'] == T['chart.months'],
               "brief: the months chart, an inline <svg> titled with the table's chart.months", js_json(c)[:300])
+        # Its bars are months as the language writes them ("oct. 2025"), never "2025-10".
+        short = [fill(T['chart.month_label'], {'month': T[f'chart.month.{m[5:]}'], 'year': m[:4]})
+                 for m in f.months]
+        bar_titles = [bar[0] for bar in (c or {}).get('bars', [])]
+        check(bar_titles and all(any(t.startswith(x + ':') for t in bar_titles) for x in short)
+              and not any(re.search(r'\d{4}-\d{2}', t) for t in bar_titles),
+              "brief: the months chart's bars are named with the table's month names",
+              f'{js_json(short[:4])} in {js_json(bar_titles[:6])}')
         months = [self.b.intl_date(self.L, f'{m}-01T00:00:00Z', {'year': 'numeric', 'month': 'long', 'timeZone': 'UTC'})
                   for m in f.months]
         t = page.evaluate(TABLE_JS, '#screen-brief [data-testid=table-months]')

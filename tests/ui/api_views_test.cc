@@ -157,8 +157,15 @@ TEST_CASE("the brief view holds one place's brief, months chart first",
   CHECK(brief["open_commitments"]["open"] == 2);
   REQUIRE_FALSE(gao.body["charts"].empty());
   CHECK(gao.body["charts"][0]["id"] == "months");
-  CHECK(Contains(gao.body["charts"][0]["svg"].get<std::string>(),
-                 ">Participants par mois</title>"));
+  const std::string months = gao.body["charts"][0]["svg"];
+  CHECK(Contains(months, ">Participants par mois</title>"));
+  // Months as the language writes them: "mars 2026", not "2026-03".
+  CHECK(Contains(months, "<title>mars\u00a02026: "));
+  CHECK_FALSE(Contains(months, "2026-03"));
+  const ApiReply en = f.Get("/api/brief", {{"country", "ML"}});
+  REQUIRE(en.status == 200);
+  CHECK(Contains(en.body["charts"][0]["svg"].get<std::string>(),
+                 "<title>Mar\u00a02026: "));
   for (const json& c : gao.body["charts"]) CheckInertSvg(c["svg"]);
 
   // A place with no session: an empty brief, not an error.
