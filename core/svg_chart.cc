@@ -98,8 +98,7 @@ std::string NoData(const Chart& chart) {
 
 std::string ItemTitle(const Chart& chart, const ChartItem& item) {
   return "<title>" + XmlEscape(item.label) + ": " +
-         XmlEscape(Shown(chart, std::max<int64_t>(item.value, 0))) +
-         "</title>";
+         XmlEscape(Shown(chart, std::max<int64_t>(item.value, 0))) + "</title>";
 }
 
 }  // namespace
@@ -136,7 +135,7 @@ std::string BarChartSvg(const Chart& chart) {
   // Label column, right-aligned: 20 characters and an ellipsis at 12
   // units fit even in a wide font (DejaVu Sans: "Groupements de femme…").
   constexpr int kLabelWidth = 172;
-  constexpr int kValueWidth = 40;   // room for the value after a bar
+  constexpr int kValueWidth = 40;  // room for the value after a bar
   constexpr int kRow = 26;
   constexpr int kBar = 16;
   constexpr int kPad = 6;
@@ -160,15 +159,13 @@ std::string BarChartSvg(const Chart& chart) {
     svg += "<g>" + ItemTitle(chart, item);
     svg += "<text x=\"" + Num(kLabelWidth - 6) + "\" y=\"" + Num(text_y) +
            "\" text-anchor=\"end\" font-size=\"12\" fill=\"" + kTextColor +
-           "\">" +
-           XmlEscape(Shorten(item.label)) + "</text>";
+           "\">" + XmlEscape(Shorten(item.label)) + "</text>";
     svg += "<rect x=\"" + Num(kLabelWidth) + "\" y=\"" +
            Num(top + (kRow - kBar) / 2) + "\" width=\"" + Coord(width) +
            "\" height=\"" + Num(kBar) + "\" fill=\"" + kBarColor + "\"/>";
     svg += "<text x=\"" + Coord(kLabelWidth + width + 5) + "\" y=\"" +
            Num(text_y) + "\" fill=\"" + kTextColor + "\">" +
-           XmlEscape(Shown(chart, value)) +
-           "</text></g>";
+           XmlEscape(Shown(chart, value)) + "</text></g>";
   }
   svg += "</svg>";
   return svg;

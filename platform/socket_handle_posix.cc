@@ -1,10 +1,10 @@
 // SocketHandle on POSIX: fcntl(F_DUPFD_CLOEXEC) and shutdown(2). On Linux,
 // shutdown of a socket whose connect is in progress aborts the connect.
-#include "platform/socket_handle.h"
-
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "platform/socket_handle.h"
 
 namespace palabre::platform {
 

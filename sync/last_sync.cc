@@ -17,8 +17,7 @@ int64_t IntField(const json& j, const char* key) {
 }
 
 std::string TextField(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
-                                               : "";
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
 }  // namespace
@@ -48,9 +47,8 @@ Status StoreLastSync(Database& db, const LastSync& last) {
                   {"pulled", last.pulled},
                   {"rejected", last.rejected},
                   {"attempts", last.attempts}};
-  return SetSyncValue(
-      db, kSyncLastResult,
-      j.dump(-1, ' ', false, json::error_handler_t::replace));
+  return SetSyncValue(db, kSyncLastResult,
+                      j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 StatusOr<std::optional<LastSync>> LoadLastSync(Database& db) {

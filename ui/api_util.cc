@@ -41,7 +41,6 @@ ApiReply FromStatus(const Status& status, std::string_view invalid) {
   }
 }
 
-
 std::string Param(const ApiRequest& r, const char* name) {
   auto it = r.query.find(name);
   return it == r.query.end() ? "" : it->second;

@@ -9,10 +9,9 @@
 #define PALABRE_UI_STRINGS_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace palabre::ui {
 

@@ -73,7 +73,9 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
     std::lock_guard<std::mutex> lock(mu_);
     snapshot_.progress = p;
   };
-  options.cancelled = [this] { return stop_.load() || vault_.stop_requested(); };
+  options.cancelled = [this] {
+    return stop_.load() || vault_.stop_requested();
+  };
   // Waits between retries, in slices, so that a stop is not kept waiting.
   options.sleep = [cancelled = options.cancelled](int64_t ms) {
     const auto end =
@@ -82,26 +84,28 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
-  Status status = vault_.Use([&](Vault& vault, RecordStore&) {
-    StatusOr<std::unique_ptr<sync::HttpClient>> http =
-        sync::HttpClient::Create(server);
-    Status ran = http.status();
-    if (http.ok()) {
-      {
-        std::lock_guard<std::mutex> lock(http_mu_);
-        http_ = http->get();
-      }
-      ran = sync::RunSync(vault.db(), **http, options, &result);
-      std::lock_guard<std::mutex> lock(http_mu_);
-      http_ = nullptr;
-    }
-    // Kept for the next look; failing to keep it must not hide how the
-    // sync went (the page still gets it from the snapshot).
-    sync::StoreLastSync(vault.db(),
-                        sync::MakeLastSync(ran, result, now_ms_()))
-        .IgnoreError();
-    return ran;
-  }, /*background=*/true);
+  Status status = vault_.Use(
+      [&](Vault& vault, RecordStore&) {
+        StatusOr<std::unique_ptr<sync::HttpClient>> http =
+            sync::HttpClient::Create(server);
+        Status ran = http.status();
+        if (http.ok()) {
+          {
+            std::lock_guard<std::mutex> lock(http_mu_);
+            http_ = http->get();
+          }
+          ran = sync::RunSync(vault.db(), **http, options, &result);
+          std::lock_guard<std::mutex> lock(http_mu_);
+          http_ = nullptr;
+        }
+        // Kept for the next look; failing to keep it must not hide how the
+        // sync went (the page still gets it from the snapshot).
+        sync::StoreLastSync(vault.db(),
+                            sync::MakeLastSync(ran, result, now_ms_()))
+            .IgnoreError();
+        return ran;
+      },
+      /*background=*/true);
   if (IsLockedError(status)) {
     // Locked (or wiped) between Start and here: the sync never began.
     status = Status(StatusCode::kCancelled,

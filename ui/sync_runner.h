@@ -58,9 +58,9 @@ class SyncRunner {
   VaultHolder& vault_;
   const std::function<int64_t()> now_ms_;
   std::atomic<bool> stop_{false};
-  std::mutex http_mu_;  // guards http_
+  std::mutex http_mu_;                // guards http_
   sync::HttpClient* http_ = nullptr;  // the running sync's, to abort it
-  std::mutex mu_;  // guards what follows
+  std::mutex mu_;                     // guards what follows
   bool running_ = false;
   SyncSnapshot snapshot_;
   std::thread thread_;

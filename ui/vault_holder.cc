@@ -12,8 +12,7 @@ constexpr char kBusyPrefix[] = "busy: ";
 }  // namespace
 
 VaultHolder::VaultHolder(std::string directory, int64_t idle_ms,
-                         std::function<int64_t()> now_ms,
-                         int64_t busy_wait_ms)
+                         std::function<int64_t()> now_ms, int64_t busy_wait_ms)
     : directory_(std::move(directory)),
       idle_ms_(idle_ms),
       now_ms_(std::move(now_ms)),

@@ -76,7 +76,8 @@ class UiProcess {
     }
     pid_ = pid;
     const std::string marker = "palabre ui: open ";
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string out = Out();
       const std::size_t at = out.find(marker);
@@ -104,7 +105,8 @@ class UiProcess {
     Ended ended;
     if (pid_ <= 0) return ended;
     kill(pid_, signal);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(20);
     int status = 0;
     while (waitpid(pid_, &status, WNOHANG) != pid_) {
       if (std::chrono::steady_clock::now() > deadline) {
@@ -217,7 +219,8 @@ class Browser {
     return client_.Get(path);
   }
   httplib::Result Unlock(const std::string& passphrase = kPassphrase) {
-    return Send("POST", "/api/unlock", nlohmann::json{{"passphrase", passphrase}}.dump());
+    return Send("POST", "/api/unlock",
+                nlohmann::json{{"passphrase", passphrase}}.dump());
   }
   // GET /api/state's "locked".
   bool Locked() {

@@ -82,8 +82,9 @@ struct SyncFixture {
   std::unique_ptr<Browser> browser;
 };
 
-TEST_CASE("ui: the sync button pushes the vault's entries and shows how it went",
-          "[ui][sync][e2e]") {
+TEST_CASE(
+    "ui: the sync button pushes the vault's entries and shows how it went",
+    "[ui][sync][e2e]") {
   SyncFixture f;
   Browser& b = *f.browser;
   json state = SyncState(b);
@@ -106,8 +107,8 @@ TEST_CASE("ui: the sync button pushes the vault's entries and shows how it went"
   CHECK(last["pushed"].get<int64_t>() >= 1);  // the session at least
   CHECK(last["rejected"] == 0);
   for (const std::string& stage : stages) {
-    CHECK((stage == "connecting" || stage == "pushing" ||
-           stage == "pulling" || stage == "waiting"));
+    CHECK((stage == "connecting" || stage == "pushing" || stage == "pulling" ||
+           stage == "waiting"));
   }
 
   // The coordinator now has the session.
@@ -210,9 +211,10 @@ TEST_CASE("ui: locking during a sync over a stalled link answers at once",
   CHECK(WaitForSyncEnd(b, nullptr)["last"]["ok"] == true);
 }
 
-TEST_CASE("ui: a sync left running does not keep the vault open: the idle "
-          "lock stops it",
-          "[ui][sync][e2e]") {
+TEST_CASE(
+    "ui: a sync left running does not keep the vault open: the idle "
+    "lock stops it",
+    "[ui][sync][e2e]") {
   SyncFixture f(/*tls=*/false, /*idle_seconds=*/2);
   Browser& b = *f.browser;
   f.org.proxy().SetLink(80, 2000);

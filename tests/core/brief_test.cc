@@ -240,8 +240,9 @@ TEST_CASE("the brief lists open commitments by owner with follow-ups",
   CHECK(brief->follow_through_total.overdue == 1);
 }
 
-TEST_CASE("the JSON brief holds the same figures, with nulls for what is absent",
-          "[brief][render]") {
+TEST_CASE(
+    "the JSON brief holds the same figures, with nulls for what is absent",
+    "[brief][render]") {
   Fixture fixture;
   BriefFilter filter = GaoFilter();
   filter.generated_at = "2026-05-01T08:00:00Z";

@@ -309,8 +309,9 @@ TEST_CASE("SVG charts are accessible and scale", "[report][render]") {
   CHECK(Contains(ColumnChartSvg(chart), "No data"));
 }
 
-TEST_CASE("SVG charts speak the reader's language: no-data text and digit groups",
-          "[report][render]") {
+TEST_CASE(
+    "SVG charts speak the reader's language: no-data text and digit groups",
+    "[report][render]") {
   Chart chart;
   chart.id = "months";
   chart.title = "Participants par mois";
@@ -333,10 +334,12 @@ TEST_CASE("SVG charts speak the reader's language: no-data text and digit groups
     INFO(c.value);
     chart.items = {{"Femmes", c.value}};
     const std::string bars = BarChartSvg(chart);
-    CHECK(Contains(bars, std::string("<title>Femmes: ") + c.shown + "</title>"));
+    CHECK(
+        Contains(bars, std::string("<title>Femmes: ") + c.shown + "</title>"));
     CHECK(Contains(bars, std::string(">") + c.shown + "</text>"));
     // Columns write the value above the column and as the axis maximum.
-    CHECK(Contains(ColumnChartSvg(chart), std::string(">") + c.shown + "</text>"));
+    CHECK(Contains(ColumnChartSvg(chart),
+                   std::string(">") + c.shown + "</text>"));
   }
   // Coordinates are never grouped, only the values shown.
   chart.items = {{"a", 1000}};

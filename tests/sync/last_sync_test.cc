@@ -34,7 +34,7 @@ TEST_CASE("the last sync's outcome is kept in the vault and read back",
   result.attempts = 2;
   result.rejected.push_back({"dev", 4, "fork", "a fork"});
   REQUIRE(sync::StoreLastSync(
-                  db, sync::MakeLastSync(Status::Ok(), result, 1'777'000'000'000))
+              db, sync::MakeLastSync(Status::Ok(), result, 1'777'000'000'000))
               .ok());
   auto ok = sync::LoadLastSync(db);
   REQUIRE(ok.ok());
@@ -52,11 +52,11 @@ TEST_CASE("the last sync's outcome is kept in the vault and read back",
   sync::SyncResult partial;
   partial.pushed = 5;
   partial.attempts = 7;
-  REQUIRE(sync::StoreLastSync(
-                  db, sync::MakeLastSync(
-                          UnavailableError("no answer from the server"),
-                          partial, 1'777'000'100'000))
-              .ok());
+  REQUIRE(
+      sync::StoreLastSync(
+          db, sync::MakeLastSync(UnavailableError("no answer from the server"),
+                                 partial, 1'777'000'100'000))
+          .ok());
   auto failed = sync::LoadLastSync(db);
   REQUIRE(failed.ok());
   REQUIRE(failed->has_value());

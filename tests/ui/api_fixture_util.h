@@ -32,8 +32,8 @@ class ApiFixture {
             holder_, [this] { return today_; }, [this] { return wall_ms_; }) {}
 
   ui::ApiReply Call(const std::string& method, const std::string& path,
-                const std::string& body = "",
-                const std::map<std::string, std::string>& query = {}) {
+                    const std::string& body = "",
+                    const std::map<std::string, std::string>& query = {}) {
     ui::ApiRequest r;
     r.method = method;
     r.path = path;
@@ -43,7 +43,7 @@ class ApiFixture {
     return api_.Handle(r);
   }
   ui::ApiReply Get(const std::string& path,
-               const std::map<std::string, std::string>& query = {}) {
+                   const std::map<std::string, std::string>& query = {}) {
     return Call("GET", path, "", query);
   }
   ui::ApiReply Post(const std::string& path, const nlohmann::json& body) {

@@ -194,14 +194,15 @@ TEST_CASE("the sync view: a vault of no organisation cannot sync, and says so",
 
   for (const char* body :
        {R"({"max_wait_seconds": -1})", R"({"max_wait_seconds": 86401})",
-        R"({"max_wait_seconds": "10"})", R"({"max_wait_seconds": 1.5})",
-        "[]", "not json"}) {
+        R"({"max_wait_seconds": "10"})", R"({"max_wait_seconds": 1.5})", "[]",
+        "not json"}) {
     INFO(body);
     CheckError(f.Call("POST", "/api/sync", body), 400, "bad_request");
   }
 }
 
-TEST_CASE("the sync view shows the outcome the vault keeps", "[ui][api][sync]") {
+TEST_CASE("the sync view shows the outcome the vault keeps",
+          "[ui][api][sync]") {
   ApiFixture f;
   f.Unlock();
   sync::SyncResult result;
