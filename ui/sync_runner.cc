@@ -29,6 +29,7 @@ SyncRunner::~SyncRunner() {
 }
 
 void SyncRunner::AbortRequest() {
+  run_cancelled_ = true;
   std::lock_guard<std::mutex> lock(http_mu_);
   if (http_ != nullptr) http_->Abort();
 }
@@ -55,6 +56,7 @@ Status SyncRunner::Start(int64_t max_wait_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   if (running_) return AlreadyExistsError("a sync is already running");
   if (thread_.joinable()) thread_.join();  // the previous one, ended
+  run_cancelled_ = false;
   running_ = true;
   snapshot_.running = true;
   snapshot_.progress = sync::SyncProgress();
@@ -74,7 +76,7 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
     snapshot_.progress = p;
   };
   options.cancelled = [this] {
-    return stop_.load() || vault_.stop_requested();
+    return stop_.load() || run_cancelled_.load() || vault_.stop_requested();
   };
   // Waits between retries, in slices, so that a stop is not kept waiting.
   options.sleep = [cancelled = options.cancelled](int64_t ms) {
@@ -86,6 +88,12 @@ void SyncRunner::Run(std::string server, int64_t max_wait_ms) {
   };
   Status status = vault_.Use(
       [&](Vault& vault, RecordStore&) {
+        if (run_cancelled_ || stop_) {
+          // Locked after Start, and unlocked again before this thread ran.
+          return Status(StatusCode::kCancelled,
+                        "the records were locked before the sync began; "
+                        "nothing was sent");
+        }
         StatusOr<std::unique_ptr<sync::HttpClient>> http =
             sync::HttpClient::Create(server);
         Status ran = http.status();

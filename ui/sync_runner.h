@@ -58,6 +58,9 @@ class SyncRunner {
   VaultHolder& vault_;
   const std::function<int64_t()> now_ms_;
   std::atomic<bool> stop_{false};
+  // Set by a lock or wipe while a sync is started: that sync stops (or
+  // never begins), even if the vault is unlocked again before it runs.
+  std::atomic<bool> run_cancelled_{false};
   std::mutex http_mu_;                // guards http_
   sync::HttpClient* http_ = nullptr;  // the running sync's, to abort it
   std::mutex mu_;                     // guards what follows

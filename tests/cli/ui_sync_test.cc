@@ -140,17 +140,20 @@ TEST_CASE(
   CHECK(RunJson(f.org.coordinator(), {"session", "list"}).size() == 2);
 }
 
-// Waits (up to 20 s) until the running sync has reported progress: it
-// holds the vault and talks to the server.
+// Waits (up to 20 s) until the running sync has reported progress of its
+// own (its first attempt): it holds the vault and talks to the server.
 void WaitForProgress(Browser& b) {
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   json state = SyncState(b);
-  while (!state["progress"].is_object() && Clock::now() < deadline) {
+  auto started = [](const json& s) {
+    return s["progress"].is_object() && s["progress"]["attempts"] >= 1;
+  };
+  while (!started(state) && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     state = SyncState(b);
   }
   REQUIRE(state["running"] == true);
-  REQUIRE(state["progress"].is_object());
+  REQUIRE(started(state));
 }
 
 TEST_CASE("ui: a second sync while one runs is refused, the records say busy",
@@ -209,6 +212,27 @@ TEST_CASE("ui: locking during a sync over a stalled link answers at once",
   // Nothing is lost: the next sync sends it all.
   REQUIRE(b.Send("POST", "/api/sync", "")->status == 202);
   CHECK(WaitForSyncEnd(b, nullptr)["last"]["ok"] == true);
+}
+
+TEST_CASE(
+    "ui: a lock right after Sync now cancels it, even unlocked again "
+    "before it began",
+    "[ui][sync][e2e]") {
+  SyncFixture f;
+  Browser& b = *f.browser;
+  f.org.proxy().SetLink(80, 2000);
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    REQUIRE(
+        b.Send("POST", "/api/sync", R"({"max_wait_seconds": 600})")->status ==
+        202);
+    REQUIRE(b.Send("POST", "/api/lock", "")->status == 200);
+    REQUIRE(b.Unlock()->status == 200);
+    const json state = WaitForSyncEnd(b, nullptr);
+    CHECK(state["running"] == false);
+    CHECK(state["last"]["code"] == "cancelled");
+  }
+  f.org.proxy().SetLink(0, 0);
 }
 
 TEST_CASE(
