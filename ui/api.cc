@@ -8,6 +8,7 @@
 #include "core/record_views_json.h"
 #include "ui/api_util.h"
 #include "ui/assets.h"
+#include "ui/strings.h"
 
 namespace palabre::ui {
 namespace {
@@ -121,14 +122,11 @@ ApiReply Api::Lock() {
 }
 
 ApiReply Api::Strings(const std::string& language) {
-  const bool word = !language.empty() && language.size() <= 16 &&
-                    language.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") ==
-                        std::string::npos;
-  const Asset* table = word ? FindAsset("i18n/" + language + ".json") : nullptr;
+  const json* table = StringTable(language);
   if (table == nullptr) {
     return ApiError(404, "not_found", "no strings for this language");
   }
-  return {200, json::parse(table->body, nullptr, false)};
+  return {200, *table};
 }
 
 ApiReply Api::Vocabulary() {

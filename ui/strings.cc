@@ -8,11 +8,21 @@ namespace {
 
 using nlohmann::json;
 
-json Table(std::string_view language) {
-  const Asset* asset = FindAsset("i18n/" + std::string(language) + ".json");
-  if (asset == nullptr) return json::object();
-  json table = json::parse(asset->body, nullptr, /*allow_exceptions=*/false);
-  return table.is_object() ? table : json::object();
+// Every embedded table (ui/assets/i18n/<language>.json), parsed.
+std::map<std::string, json, std::less<>> ParseAll() {
+  std::map<std::string, json, std::less<>> tables;
+  constexpr std::string_view kDir = "i18n/";
+  for (const Asset& a : AllAssets()) {
+    if (a.name.substr(0, kDir.size()) != kDir || !a.name.ends_with(".json")) {
+      continue;
+    }
+    json table = json::parse(a.body, nullptr, /*allow_exceptions=*/false);
+    if (!table.is_object()) continue;
+    tables.emplace(std::string(a.name.substr(kDir.size(),
+                                             a.name.size() - kDir.size() - 5)),
+                   std::move(table));
+  }
+  return tables;
 }
 
 const json* Lookup(const json& table, const std::string& key) {
@@ -22,15 +32,25 @@ const json* Lookup(const json& table, const std::string& key) {
 
 }  // namespace
 
-Strings Strings::For(std::string_view language) {
-  Strings s;
+const json* StringTable(std::string_view language) {
+  static const auto* const kTables =
+      new std::map<std::string, json, std::less<>>(ParseAll());
   const bool word = !language.empty() && language.size() <= 16 &&
                     language.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") ==
                         std::string_view::npos;
-  s.table_ = word ? Table(language) : json::object();
-  s.fallback_ = Table("en");
-  s.language_ = s.table_.empty() ? "en" : std::string(language);
-  if (s.table_.empty()) s.table_ = s.fallback_;
+  if (!word) return nullptr;
+  auto it = kTables->find(language);
+  return it == kTables->end() ? nullptr : &it->second;
+}
+
+Strings Strings::For(std::string_view language) {
+  static const json kEmpty = json::object();
+  Strings s;
+  s.fallback_ = StringTable("en");
+  if (s.fallback_ == nullptr) s.fallback_ = &kEmpty;
+  s.table_ = StringTable(language);
+  s.language_ = s.table_ != nullptr ? std::string(language) : "en";
+  if (s.table_ == nullptr) s.table_ = s.fallback_;
   return s;
 }
 
@@ -38,8 +58,8 @@ std::string Strings::Get(
     std::string_view key,
     const std::map<std::string, std::string>& values) const {
   const std::string name(key);
-  const json* text = Lookup(table_, name);
-  if (text == nullptr) text = Lookup(fallback_, name);
+  const json* text = Lookup(*table_, name);
+  if (text == nullptr) text = Lookup(*fallback_, name);
   if (text == nullptr) return name;
   const std::string& tmpl = text->get_ref<const std::string&>();
   std::string out;

@@ -15,6 +15,11 @@
 
 namespace palabre::ui {
 
+// The string table of `language` ("en", "fr", ...) as JSON, parsed once
+// for the life of the process; nullptr if there is none (or `language` is
+// not a lower-case language tag of at most 16 characters). Thread-safe.
+const nlohmann::json* StringTable(std::string_view language);
+
 class Strings {
  public:
   // The table of `language` ("en", "fr", ...), or English's. Never fails.
@@ -30,8 +35,8 @@ class Strings {
 
  private:
   std::string language_;
-  nlohmann::json table_;
-  nlohmann::json fallback_;
+  const nlohmann::json* table_ = nullptr;     // never null once made
+  const nlohmann::json* fallback_ = nullptr;  // English; never null
 };
 
 }  // namespace palabre::ui
